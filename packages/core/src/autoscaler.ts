@@ -1,0 +1,243 @@
+import { EventEmitter } from 'eventemitter3';
+import { z } from 'zod';
+import { type Clock, systemClock } from './clock.js';
+import { clearFailures, decide, recordFailure, recordScale } from './decide.js';
+import type { Decision, DecisionCode } from './decision.js';
+import { fleetError, parseWith } from './errors.js';
+import { type Logger, silentLogger } from './logger.js';
+import type { MetricSource } from './metric.js';
+import { readMetrics } from './metrics/read.js';
+import { type AutoscalerOptions, parseAutoscalerOptions, type ResolvedOptions } from './options.js';
+import type { FleetStatus } from './provider.js';
+import { initialState, type Modes, type ScalerState } from './rules/state.js';
+import { withTimeout } from './timeout.js';
+
+/** Where an error came from. */
+export type ErrorPhase = 'metric' | 'provider' | 'leader' | 'listener';
+
+/** Typed events of the {@link Autoscaler}; each listener gets one payload object. */
+export interface AutoscalerEvents {
+  /** After every tick, with what it decided and how long it took. */
+  tick: (event: { decision: Decision; durationMs: number }) => void;
+  /** Every decision, before the provider is called. */
+  decision: (decision: Decision) => void;
+  /** The provider carried out a scaling. */
+  scaled: (event: { at: number; from: number; to: number; code: DecisionCode; reason: string }) => void;
+  /** A metric source, the provider or the leader elector failed. The loop goes on. */
+  error: (event: { phase: ErrorPhase; error: Error; source?: string }) => void;
+  /** This instance became or stopped being the leader. */
+  leader: (event: { id: string; leading: boolean }) => void;
+}
+
+const overrideSchema = z
+  .object({ untilMs: z.number().int().positive().optional(), forMs: z.number().int().positive().optional() })
+  .refine((o) => (o.untilMs === undefined) !== (o.forMs === undefined), { message: 'expected exactly one of untilMs (a time) or forMs (a duration)' });
+
+const statusSchema = z.object({
+  target: z.number().int().min(0),
+  ready: z.number().int().min(0),
+  starting: z.number().int().min(0).optional(),
+  lastScaledAt: z.number().finite().optional(),
+  lastScaleDirection: z.enum(['up', 'down']).optional(),
+});
+
+/**
+ * Reads metrics, asks the policy for a size, applies the behaviour rules and calls the provider — once per
+ * `intervalMs`, never overlapping, never dying. Every tick yields a {@link Decision} with a code and a reason.
+ *
+ * @example
+ * const scaler = new Autoscaler({
+ *   metrics: queue.metricSource(),
+ *   provider: pm2Provider({ ... }),
+ *   policy: ceilTarget({ metric: 'ready', perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2, downDivisor: 7.5 }),
+ *   min: 1, max: 10, cooldown: { down: 60_000 },
+ * });
+ * scaler.on('decision', (d) => console.log(d.reason));
+ * scaler.start();
+ */
+export class Autoscaler extends EventEmitter<AutoscalerEvents> {
+  /** The validated options, defaults filled in. */
+  readonly options: Readonly<ResolvedOptions>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly sources: readonly MetricSource[];
+  private state: ScalerState = initialState();
+  private modes: Modes = {};
+  private chain: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private timer: unknown;
+  private running = false;
+  private leading: boolean | undefined;
+  private last: Decision | undefined;
+  private lastStatus: FleetStatus | undefined;
+
+  /** @throws FleetError `invalid-options` naming each bad field. */
+  constructor(options: AutoscalerOptions) {
+    super();
+    this.options = Object.freeze(parseAutoscalerOptions(options));
+    this.clock = this.options.clock ?? systemClock;
+    this.logger = this.options.logger ?? silentLogger;
+    this.sources = Array.isArray(this.options.metrics) ? this.options.metrics : [this.options.metrics as MetricSource];
+  }
+
+  /** Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip). */
+  start(): this {
+    if (this.running) return this;
+    this.running = true;
+    this.fire();
+    return this;
+  }
+
+  /** Stops ticking, waits for the tick in flight, resigns leadership. Leaves no timer behind. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    if (this.leading && this.options.leader) {
+      await this.options.leader.resign().catch((error) => this.fail('leader', error));
+      this.setLeading(false);
+    }
+  }
+
+  /** Runs exactly one tick (after the one in flight, if any) and resolves to its Decision. */
+  evaluate(): Promise<Decision> {
+    this.queued++;
+    const run = this.chain.then(() => this.tick()).finally(() => this.queued--);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  /** The last Decision, if any tick ran. */
+  get lastDecision(): Decision | undefined {
+    return this.last;
+  }
+
+  /** Whether `start()` was called and `stop()` was not. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Sets the size by hand until a time (`untilMs`) or for a while (`forMs`); kept inside [min, max]. */
+  override(replicas: number, options: { untilMs?: number; forMs?: number }): void {
+    parseWith(z.number().int().min(0), replicas, 'core', 'override replicas', 'invalid-input');
+    const o = parseWith(overrideSchema, options, 'core', 'override options', 'invalid-input');
+    this.modes = { ...this.modes, override: { replicas, until: o.untilMs ?? this.clock.now() + (o.forMs as number) } };
+  }
+
+  /** Ends a manual override at once. */
+  clearOverride(): void {
+    const { override: _, ...rest } = this.modes;
+    this.modes = rest;
+  }
+
+  /** Pauses all scaling, or only scale-in or scale-out. Decisions are still made and emitted. */
+  pause(scope: 'all' | 'scaleIn' | 'scaleOut' = 'all'): void {
+    parseWith(z.enum(['all', 'scaleIn', 'scaleOut']), scope, 'core', 'pause scope', 'invalid-input');
+    this.modes = { ...this.modes, paused: scope };
+  }
+
+  /** Ends a pause. */
+  resume(): void {
+    const { paused: _, ...rest } = this.modes;
+    this.modes = rest;
+  }
+
+  private fire(): void {
+    if (!this.running) return;
+    // Fixed rate: the next slot is set before this tick runs; a slot that finds a tick still busy is skipped.
+    this.timer = this.clock.setTimeout(() => this.fire(), this.options.intervalMs);
+    if (this.queued > 0) {
+      this.logger.debug?.({}, 'tick skipped: the previous one is still running');
+      return;
+    }
+    void this.evaluate().catch((error) => this.fail('listener', error));
+  }
+
+  private async tick(): Promise<Decision> {
+    const started = this.clock.now();
+    const decision = (await this.leaderGate()) ?? (await this.decideAndAct());
+    this.last = decision;
+    this.emitSafe('tick', { decision, durationMs: this.clock.now() - started });
+    return decision;
+  }
+
+  private async leaderGate(): Promise<Decision | undefined> {
+    const leader = this.options.leader;
+    if (!leader) return undefined;
+    const leading = await withTimeout(this.clock, this.options.providerTimeoutMs, 'leader campaign', (s) => leader.campaign(s)).catch((error) => {
+      this.fail('leader', error);
+      return false;
+    });
+    this.setLeading(leading);
+    if (leading) return undefined;
+    return this.hold('not-leader', `not the leader (${leader.id}): another instance acts`);
+  }
+
+  private async decideAndAct(): Promise<Decision> {
+    const o = this.options;
+    let status: FleetStatus;
+    try {
+      const raw = await withTimeout(this.clock, o.providerTimeoutMs, `provider '${o.provider.name}' status`, (s) => o.provider.status(s));
+      status = parseWith(statusSchema, raw, 'core', `status from provider '${o.provider.name}'`, 'provider-failed');
+      this.lastStatus = status;
+    } catch (error) {
+      this.fail('provider', error, o.provider.name);
+      return this.hold('provider-error', `could not read the fleet from '${o.provider.name}': ${(error as Error).message}`);
+    }
+    const { metrics, problems } = await readMetrics(this.sources, this.clock, o.metricTimeoutMs, o.metricMaxAgeMs);
+    for (const p of problems) this.fail('metric', p.error, p.source);
+    const input = { now: this.clock.now(), status, metrics, metricErrors: problems.map((p) => p.error.message), modes: this.modes };
+    const { decision, state } = decide(o, this.state, input);
+    this.state = state;
+    this.emitSafe('decision', decision);
+    this.logger.debug?.({ decision }, decision.reason);
+    if (decision.to === decision.from || o.dryRun) {
+      if (decision.to === decision.from) this.state = clearFailures(this.state);
+      return decision;
+    }
+    try {
+      await withTimeout(this.clock, o.providerTimeoutMs, `provider '${o.provider.name}' scaleTo(${decision.to})`, (signal) =>
+        o.provider.scaleTo(decision.to, { reason: decision.reason, signal }),
+      );
+      const at = this.clock.now();
+      this.state = recordScale(o, this.state, at, decision.from, decision.to);
+      this.logger.info({ from: decision.from, to: decision.to, code: decision.code }, `scaled ${decision.from} → ${decision.to}: ${decision.reason}`);
+      this.emitSafe('scaled', { at, from: decision.from, to: decision.to, code: decision.code, reason: decision.reason });
+    } catch (error) {
+      this.state = recordFailure(o, this.state, this.clock.now());
+      this.fail('provider', error, o.provider.name);
+    }
+    return decision;
+  }
+
+  private hold(code: DecisionCode, reason: string): Decision {
+    const size = this.lastStatus?.target ?? this.last?.to ?? 0;
+    const decision: Decision = { at: this.clock.now(), action: 'hold', from: size, to: size, desired: size, code, reason, metrics: {} };
+    this.emitSafe('decision', decision);
+    return decision;
+  }
+
+  private setLeading(leading: boolean): void {
+    if (this.leading === leading || !this.options.leader) return;
+    this.leading = leading;
+    this.emitSafe('leader', { id: this.options.leader.id, leading });
+  }
+
+  private fail(phase: ErrorPhase, cause: unknown, source?: string): void {
+    const error =
+      cause instanceof Error ? cause : fleetError('core', phase === 'metric' ? 'metric-failed' : 'provider-failed', String(cause));
+    this.logger.warn({ phase, source, err: error }, `${phase} error${source ? ` (${source})` : ''}: ${error.message}`);
+    // A throwing 'error' listener must not turn into a loop failure either.
+    if (phase === 'listener') return;
+    this.emitSafe('error', source === undefined ? { phase, error } : { phase, error, source });
+  }
+
+  private emitSafe<E extends keyof AutoscalerEvents>(event: E, ...args: Parameters<AutoscalerEvents[E]>): void {
+    try {
+      (this.emit as (e: E, ...a: unknown[]) => boolean)(event, ...args);
+    } catch (error) {
+      this.fail('listener', error);
+    }
+  }
+}

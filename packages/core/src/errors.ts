@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+
+/** Every error code @fleet packages throw or emit. Check `err.code`, not `instanceof`: two installed copies of core still agree. */
+export type FleetErrorCode =
+  | 'invalid-options'
+  | 'invalid-input'
+  | 'lease-lost'
+  | 'timeout'
+  | 'aborted'
+  | 'metric-failed'
+  | 'provider-failed'
+  | 'not-supported';
+
+/** An error with a stable `code`, a message prefixed with the package (`[fleet] [core] …`) and the original `cause`. */
+export class FleetError extends Error {
+  override readonly name = 'FleetError';
+  readonly code: FleetErrorCode;
+
+  constructor(code: FleetErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `error` carries the given @fleet error code (works across copies of the package). */
+export function isFleetError(error: unknown, code?: FleetErrorCode): error is FleetError {
+  if (typeof error !== 'object' || error === null) return false;
+  const actual = (error as { code?: unknown }).code;
+  return typeof actual === 'string' && (code === undefined || actual === code);
+}
+
+/** Builds a `[fleet] [scope] message` error. */
+export function fleetError(scope: string, code: FleetErrorCode, message: string, cause?: unknown): FleetError {
+  return new FleetError(code, `[fleet] [${scope}] ${message}`, cause === undefined ? undefined : { cause });
+}
+
+/** Describes a value for an error message: `-5 (number)`, `"x" (string)`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n (bigint)`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  return `${JSON.stringify(value)} (${typeof value})`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let here: unknown = input;
+  for (const key of path) {
+    if (typeof here !== 'object' || here === null) return undefined;
+    here = (here as Record<PropertyKey, unknown>)[key];
+  }
+  return here;
+}
+
+/**
+ * Parses `input` with a zod schema. On failure throws a FleetError `invalid-options` whose message names
+ * every offending path, what was expected, and what was given, e.g.
+ * `[fleet] [core] invalid Autoscaler options: cooldown.down: Too small: expected number to be >=0, got -5 (number)`.
+ */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  scope: string,
+  what: string,
+  code: FleetErrorCode = 'invalid-options',
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+    const given = issue.code === 'invalid_type' || issue.code === 'custom' || issue.code === 'too_small' || issue.code === 'too_big'
+      ? `, got ${describeValue(valueAt(input, issue.path))}`
+      : '';
+    return `${path}: ${issue.message}${given}`;
+  });
+  throw fleetError(scope, code, `invalid ${what}: ${lines.join('; ')}`, result.error);
+}

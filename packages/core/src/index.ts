@@ -1,0 +1,27 @@
+// The public surface of @fleet/core.
+export { Autoscaler, type AutoscalerEvents, type ErrorPhase } from './autoscaler.js';
+export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
+export { clearFailures, type DecideResult, decide, recordFailure, recordScale } from './decide.js';
+export { actionOf, DECISION_CODES, type Decision, type DecisionAction, type DecisionCode } from './decision.js';
+export { describeValue, FleetError, type FleetErrorCode, fleetError, isFleetError, parseWith } from './errors.js';
+export type { LeaderElector } from './leader.js';
+export { consoleLogger, type LogFn, type Logger, silentLogger } from './logger.js';
+export type { MetricReading, MetricSample, MetricSource } from './metric.js';
+export { type MetricProblem, type MetricsRead, readMetrics } from './metrics/read.js';
+export type { AutoscalerOptions, OnMetricError, RateLimit, RateLimitDirection, ResolvedOptions } from './options.js';
+export * from './policies/index.js';
+export type { Policy, PolicyBounds, PolicyInput, Proposal } from './policy.js';
+export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from './provider.js';
+export type { ClaimedJob, ClaimOptions, ClaimQueue, JobInput, JobLease, QueueStats } from './queue.js';
+export { scaleDownLimit, scaleUpLimit } from './rules/rate-limit.js';
+export { stabilize, type Windows } from './rules/stabilize.js';
+export {
+  type DecideInput,
+  initialState,
+  type Modes,
+  type Recommendation,
+  type RuleConfig,
+  type ScaleEvent,
+  type ScalerState,
+} from './rules/state.js';
+export { withTimeout } from './timeout.js';

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { Clock } from './clock.js';
+import { parseWith } from './errors.js';
+import type { LeaderElector } from './leader.js';
+import type { Logger } from './logger.js';
+import type { MetricSource } from './metric.js';
+import type { Policy } from './policy.js';
+import type { ScalingProvider } from './provider.js';
+
+const ms = z.number().int().min(0);
+const count = z.number().int().min(0);
+
+const isSource = (s: unknown): s is MetricSource =>
+  typeof s === 'object' && s !== null && typeof (s as MetricSource).read === 'function';
+
+const source = z.custom<MetricSource>(isSource, 'expected a MetricSource: { name, read(signal) }');
+const provider = z.custom<ScalingProvider>(
+  (p) =>
+    typeof p === 'object' && p !== null && typeof (p as ScalingProvider).status === 'function' && typeof (p as ScalingProvider).scaleTo === 'function',
+  'expected a ScalingProvider: { name, status(signal), scaleTo(target, request) }',
+);
+const policy = z.custom<Policy>(
+  (p) => typeof p === 'object' && p !== null && typeof (p as Policy).propose === 'function' && Array.isArray((p as Policy).keys),
+  'expected a Policy: { name, keys, propose(input) }, e.g. ceilTarget({ ... })',
+);
+
+const rateLimitEntry = z.union(
+  [
+    z.strictObject({ workers: z.number().int().min(1), periodMs: z.number().int().positive() }),
+    z.strictObject({ percent: z.number().finite().positive(), periodMs: z.number().int().positive() }),
+  ],
+  { error: 'expected { workers, periodMs } or { percent, periodMs }' },
+);
+
+const rateLimitDirection = z.object({
+  limits: z.array(rateLimitEntry).min(1, 'expected at least one limit'),
+  /** `max`: the most permissive limit wins (HPA's default); `min`: the most restrictive; `disabled`: no scaling that way. */
+  select: z.enum(['max', 'min', 'disabled']).default('max'),
+});
+
+const onMetricError = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('hold') }),
+  z.object({ action: z.literal('fallback'), replicas: count, after: z.number().int().min(1).default(3) }),
+  z.object({ action: z.literal('fail-open'), after: z.number().int().min(1).default(1) }),
+]);
+
+export const autoscalerSchema = z
+  .object({
+    name: z.string().min(1).default('autoscaler'),
+    metrics: z.union([source, z.array(source).min(1, 'expected at least one metric source')]),
+    provider,
+    policy,
+    min: count.default(1),
+    max: count,
+    intervalMs: z.number().int().positive().default(10_000),
+    metricTimeoutMs: z.number().int().positive().default(5_000),
+    providerTimeoutMs: z.number().int().positive().default(60_000),
+    metricMaxAgeMs: z.number().int().positive().optional(),
+    activation: z.object({ metric: z.string().min(1), above: z.number().finite().default(0) }).optional(),
+    stabilization: z.object({ up: ms.default(0), down: ms.default(0) }).default({ up: 0, down: 0 }),
+    cooldown: z.object({ up: ms.default(0), down: ms.default(60_000) }).default({ up: 0, down: 60_000 }),
+    rateLimit: z.object({ up: rateLimitDirection.optional(), down: rateLimitDirection.optional() }).default({}),
+    onMetricError: onMetricError.default({ action: 'hold' }),
+    dryRun: z.boolean().default(false),
+    retry: z
+      .object({ baseMs: z.number().int().positive().default(1_000), maxMs: z.number().int().positive().default(60_000) })
+      .default({ baseMs: 1_000, maxMs: 60_000 }),
+    clock: z.custom<Clock>((c) => typeof c === 'object' && c !== null && typeof (c as Clock).now === 'function', 'expected a Clock').optional(),
+    leader: z.custom<LeaderElector>((l) => typeof (l as LeaderElector)?.campaign === 'function', 'expected a LeaderElector').optional(),
+    logger: z.custom<Logger>((l) => typeof (l as Logger)?.info === 'function', 'expected a logger with info/warn/error').optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.min > o.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${o.min}) must not be above max (${o.max})` });
+    if (o.activation && o.min !== 0) ctx.addIssue({ code: 'custom', path: ['activation'], message: 'activation needs min: 0' });
+    const caps = o.provider.capabilities;
+    if (o.min === 0 && caps && !caps.scaleToZero)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `provider '${o.provider.name}' cannot scale to zero` });
+    if (caps?.maxSize !== undefined && o.max > caps.maxSize)
+      ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${o.max}) is above provider '${o.provider.name}' maxSize (${caps.maxSize})` });
+    if (o.onMetricError.action === 'fallback' && (o.onMetricError.replicas < o.min || o.onMetricError.replicas > o.max))
+      ctx.addIssue({ code: 'custom', path: ['onMetricError', 'replicas'], message: `fallback replicas must lie in [min, max] = [${o.min}, ${o.max}]` });
+    if (o.retry.baseMs > o.retry.maxMs) ctx.addIssue({ code: 'custom', path: ['retry', 'baseMs'], message: 'baseMs must not be above maxMs' });
+  });
+
+/** Options of the {@link Autoscaler}, as the user writes them (defaults filled in by parsing). */
+export type AutoscalerOptions = z.input<typeof autoscalerSchema>;
+/** Options after validation and defaults. */
+export type ResolvedOptions = z.output<typeof autoscalerSchema>;
+/** One rate limit: at most `workers` or `percent` per `periodMs`. */
+export type RateLimit = z.output<typeof rateLimitEntry>;
+/** Rate limits of one direction. */
+export type RateLimitDirection = z.output<typeof rateLimitDirection>;
+/** What to do while a metric is out. */
+export type OnMetricError = z.output<typeof onMetricError>;
+
+/** Validates Autoscaler options; the error names each bad field and what was expected. */
+export function parseAutoscalerOptions(input: AutoscalerOptions): ResolvedOptions {
+  return parseWith(autoscalerSchema, input, 'core', 'Autoscaler options');
+}
