@@ -31,7 +31,9 @@ export interface AutoscalerEvents {
 
 const overrideSchema = z
   .object({ untilMs: z.number().int().positive().optional(), forMs: z.number().int().positive().optional() })
-  .refine((o) => (o.untilMs === undefined) !== (o.forMs === undefined), { message: 'expected exactly one of untilMs (a time) or forMs (a duration)' });
+  .refine((o) => (o.untilMs === undefined) !== (o.forMs === undefined), {
+    message: 'expected exactly one of untilMs (a time) or forMs (a duration)',
+  });
 
 const statusSchema = z.object({
   target: z.number().int().min(0),
@@ -165,10 +167,12 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private async leaderGate(): Promise<Decision | undefined> {
     const leader = this.options.leader;
     if (!leader) return undefined;
-    const leading = await withTimeout(this.clock, this.options.providerTimeoutMs, 'leader campaign', (s) => leader.campaign(s)).catch((error) => {
-      this.fail('leader', error);
-      return false;
-    });
+    const leading = await withTimeout(this.clock, this.options.providerTimeoutMs, 'leader campaign', (s) => leader.campaign(s)).catch(
+      (error) => {
+        this.fail('leader', error);
+        return false;
+      },
+    );
     this.setLeading(leading);
     if (leading) return undefined;
     return this.hold('not-leader', `not the leader (${leader.id}): another instance acts`);
@@ -202,7 +206,10 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       );
       const at = this.clock.now();
       this.state = recordScale(o, this.state, at, decision.from, decision.to);
-      this.logger.info({ from: decision.from, to: decision.to, code: decision.code }, `scaled ${decision.from} → ${decision.to}: ${decision.reason}`);
+      this.logger.info(
+        { from: decision.from, to: decision.to, code: decision.code },
+        `scaled ${decision.from} → ${decision.to}: ${decision.reason}`,
+      );
       this.emitSafe('scaled', { at, from: decision.from, to: decision.to, code: decision.code, reason: decision.reason });
     } catch (error) {
       this.state = recordFailure(o, this.state, this.clock.now());

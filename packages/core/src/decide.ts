@@ -25,9 +25,17 @@ function propose(config: RuleConfig, ctx: RuleContext): Proposal {
       now: input.now,
     });
     if (Number.isSafeInteger(p.desired) && p.desired >= 0) return p;
-    return { desired: current, code: 'policy-error', reason: `policy ${config.policy.name} proposed ${String(p.desired)}, not a non-negative integer: hold` };
+    return {
+      desired: current,
+      code: 'policy-error',
+      reason: `policy ${config.policy.name} proposed ${String(p.desired)}, not a non-negative integer: hold`,
+    };
   } catch (error) {
-    return { desired: current, code: 'policy-error', reason: `policy ${config.policy.name} threw: ${(error as Error)?.message ?? String(error)}: hold` };
+    return {
+      desired: current,
+      code: 'policy-error',
+      reason: `policy ${config.policy.name} threw: ${(error as Error)?.message ?? String(error)}: hold`,
+    };
   }
 }
 
@@ -62,8 +70,8 @@ export function decide(config: RuleConfig, state: ScalerState, input: DecideInpu
 
   // 2. Bounds: out of bounds goes straight to the bound, past every later rule.
   let recommendations = state.recommendations;
-  const escape = outOfBounds(ctx);
-  if (escape) steps.push(escape);
+  const outside = outOfBounds(ctx);
+  if (outside) steps.push(outside);
   else {
     pushStep(steps, clamp(ctx, value()));
     pushStep(steps, activation(ctx, value(), idleSince));

@@ -10,13 +10,15 @@ import type { ScalingProvider } from './provider.js';
 const ms = z.number().int().min(0);
 const count = z.number().int().min(0);
 
-const isSource = (s: unknown): s is MetricSource =>
-  typeof s === 'object' && s !== null && typeof (s as MetricSource).read === 'function';
+const isSource = (s: unknown): s is MetricSource => typeof s === 'object' && s !== null && typeof (s as MetricSource).read === 'function';
 
 const source = z.custom<MetricSource>(isSource, 'expected a MetricSource: { name, read(signal) }');
 const provider = z.custom<ScalingProvider>(
   (p) =>
-    typeof p === 'object' && p !== null && typeof (p as ScalingProvider).status === 'function' && typeof (p as ScalingProvider).scaleTo === 'function',
+    typeof p === 'object' &&
+    p !== null &&
+    typeof (p as ScalingProvider).status === 'function' &&
+    typeof (p as ScalingProvider).scaleTo === 'function',
   'expected a ScalingProvider: { name, status(signal), scaleTo(target, request) }',
 );
 const policy = z.custom<Policy>(
@@ -65,7 +67,9 @@ export const autoscalerSchema = z
     retry: z
       .object({ baseMs: z.number().int().positive().default(1_000), maxMs: z.number().int().positive().default(60_000) })
       .default({ baseMs: 1_000, maxMs: 60_000 }),
-    clock: z.custom<Clock>((c) => typeof c === 'object' && c !== null && typeof (c as Clock).now === 'function', 'expected a Clock').optional(),
+    clock: z
+      .custom<Clock>((c) => typeof c === 'object' && c !== null && typeof (c as Clock).now === 'function', 'expected a Clock')
+      .optional(),
     leader: z.custom<LeaderElector>((l) => typeof (l as LeaderElector)?.campaign === 'function', 'expected a LeaderElector').optional(),
     logger: z.custom<Logger>((l) => typeof (l as Logger)?.info === 'function', 'expected a logger with info/warn/error').optional(),
   })
@@ -76,10 +80,19 @@ export const autoscalerSchema = z
     if (o.min === 0 && caps && !caps.scaleToZero)
       ctx.addIssue({ code: 'custom', path: ['min'], message: `provider '${o.provider.name}' cannot scale to zero` });
     if (caps?.maxSize !== undefined && o.max > caps.maxSize)
-      ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${o.max}) is above provider '${o.provider.name}' maxSize (${caps.maxSize})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max'],
+        message: `max (${o.max}) is above provider '${o.provider.name}' maxSize (${caps.maxSize})`,
+      });
     if (o.onMetricError.action === 'fallback' && (o.onMetricError.replicas < o.min || o.onMetricError.replicas > o.max))
-      ctx.addIssue({ code: 'custom', path: ['onMetricError', 'replicas'], message: `fallback replicas must lie in [min, max] = [${o.min}, ${o.max}]` });
-    if (o.retry.baseMs > o.retry.maxMs) ctx.addIssue({ code: 'custom', path: ['retry', 'baseMs'], message: 'baseMs must not be above maxMs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['onMetricError', 'replicas'],
+        message: `fallback replicas must lie in [min, max] = [${o.min}, ${o.max}]`,
+      });
+    if (o.retry.baseMs > o.retry.maxMs)
+      ctx.addIssue({ code: 'custom', path: ['retry', 'baseMs'], message: 'baseMs must not be above maxMs' });
   });
 
 /** Options of the {@link Autoscaler}, as the user writes them (defaults filled in by parsing). */

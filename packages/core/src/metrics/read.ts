@@ -15,9 +15,23 @@ export interface MetricsRead {
   problems: MetricProblem[];
 }
 
-function usable(source: MetricSource, reading: MetricReading, now: number, maxAgeMs: number | undefined, into: Record<string, number>, problems: MetricProblem[]) {
+function usable(
+  source: MetricSource,
+  reading: MetricReading,
+  now: number,
+  maxAgeMs: number | undefined,
+  into: Record<string, number>,
+  problems: MetricProblem[],
+) {
   if (typeof reading !== 'object' || reading === null) {
-    problems.push({ source: source.name, error: fleetError('core', 'metric-failed', `metric source '${source.name}' returned ${String(reading)}, expected an object of numbers`) });
+    problems.push({
+      source: source.name,
+      error: fleetError(
+        'core',
+        'metric-failed',
+        `metric source '${source.name}' returned ${String(reading)}, expected an object of numbers`,
+      ),
+    });
     return;
   }
   const limit = source.maxAgeMs ?? maxAgeMs;
@@ -26,15 +40,30 @@ function usable(source: MetricSource, reading: MetricReading, now: number, maxAg
     const at = typeof raw === 'number' ? undefined : raw?.at;
     // Stale or non-finite is an outage of that key, never a zero.
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      problems.push({ source: source.name, error: fleetError('core', 'metric-failed', `metric '${key}' from '${source.name}' is ${String(value)}, not a finite number`) });
+      problems.push({
+        source: source.name,
+        error: fleetError('core', 'metric-failed', `metric '${key}' from '${source.name}' is ${String(value)}, not a finite number`),
+      });
     } else if (limit !== undefined && at !== undefined && now - at > limit) {
-      problems.push({ source: source.name, error: fleetError('core', 'metric-failed', `metric '${key}' from '${source.name}' is stale: ${now - at} ms old > maxAgeMs ${limit}`) });
+      problems.push({
+        source: source.name,
+        error: fleetError(
+          'core',
+          'metric-failed',
+          `metric '${key}' from '${source.name}' is stale: ${now - at} ms old > maxAgeMs ${limit}`,
+        ),
+      });
     } else into[key] = value;
   }
 }
 
 /** Reads every source in parallel, each under its own timeout, and merges the fresh values by key. */
-export async function readMetrics(sources: readonly MetricSource[], clock: Clock, timeoutMs: number, maxAgeMs?: number): Promise<MetricsRead> {
+export async function readMetrics(
+  sources: readonly MetricSource[],
+  clock: Clock,
+  timeoutMs: number,
+  maxAgeMs?: number,
+): Promise<MetricsRead> {
   const results = await Promise.allSettled(
     sources.map((s) => withTimeout(clock, timeoutMs, `metric source '${s.name}'`, (signal) => s.read(signal))),
   );
@@ -46,7 +75,10 @@ export async function readMetrics(sources: readonly MetricSource[], clock: Clock
     if (r.status === 'fulfilled') usable(source, r.value, now, maxAgeMs, metrics, problems);
     else {
       const error = r.reason instanceof Error ? r.reason : new Error(String(r.reason));
-      problems.push({ source: source.name, error: fleetError('core', 'metric-failed', `metric source '${source.name}' failed: ${error.message}`, error) });
+      problems.push({
+        source: source.name,
+        error: fleetError('core', 'metric-failed', `metric source '${source.name}' failed: ${error.message}`, error),
+      });
     }
   });
   return { metrics, problems };

@@ -29,9 +29,19 @@ function vote(policy: Policy, input: PolicyInput): Proposal {
 export function combine(options: CombineOptions, ...policies: Policy[]): Policy {
   const o = policyOptions('combine', schema, options);
   policies.forEach((p, i) => {
-    if (!isPolicy(p)) policyOptions('combine', z.custom(() => false, `policy ${i + 1} is not a Policy`), p);
+    if (!isPolicy(p))
+      policyOptions(
+        'combine',
+        z.custom(() => false, `policy ${i + 1} is not a Policy`),
+        p,
+      );
   });
-  if (policies.length === 0) policyOptions('combine', z.custom(() => false, 'expected at least one policy'), policies);
+  if (policies.length === 0)
+    policyOptions(
+      'combine',
+      z.custom(() => false, 'expected at least one policy'),
+      policies,
+    );
   const keys = [...new Set(policies.flatMap((p) => p.keys))];
   const propose = (input: PolicyInput): Proposal => {
     const votes = policies.map((p) => ({ name: p.name, ...vote(p, input) }));
@@ -41,7 +51,8 @@ export function combine(options: CombineOptions, ...policies: Policy[]): Policy 
     if (o.mode === 'sum') desired = outage ? input.current : sizes.reduce((a, b) => a + b, 0);
     else desired = o.mode === 'max' ? Math.max(...sizes) : Math.min(...sizes);
     const allHold = votes.every((v) => v.code === 'within-tolerance' || v.code === 'metric-outage');
-    const code = desired === input.current && allHold ? (outage ? 'metric-outage' : 'within-tolerance') : undefined;
+    // At the current size because an out policy voted to hold: name the outage, not the policy.
+    const code = desired !== input.current ? undefined : outage ? 'metric-outage' : allHold ? 'within-tolerance' : undefined;
     const reason = `${o.mode} of [${votes.map((v) => `${v.name}: ${v.desired} (${v.reason})`).join('; ')}] = ${desired}`;
     return code ? { desired, reason, code } : { desired, reason };
   };
@@ -53,7 +64,10 @@ export function combine(options: CombineOptions, ...policies: Policy[]): Policy 
     return {
       ...(mins.length ? { min: Math.max(...mins) } : {}),
       ...(maxes.length ? { max: Math.min(...maxes) } : {}),
-      reason: all.map((b) => b.reason).filter(Boolean).join('; '),
+      reason: all
+        .map((b) => b.reason)
+        .filter(Boolean)
+        .join('; '),
     };
   };
   return definePolicy(`${o.mode}(${policies.map((p) => p.name).join(', ')})`, keys, propose, { partial: true, bounds });

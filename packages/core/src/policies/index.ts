@@ -1,7 +1,7 @@
-export { ceilTarget, type CeilTargetOptions } from './ceil-target.js';
-export { combine, type CombineOptions } from './combine.js';
-export { queueLatency, type QueueLatencyOptions } from './queue-latency.js';
-export { schedule, type ScheduleWindow } from './schedule.js';
-export { thresholds, type ThresholdRule, type ThresholdsOptions } from './thresholds.js';
-export { targetTracking, type TargetTrackingOptions } from './target-tracking.js';
-export { utilization, type UtilizationOptions } from './utilization.js';
+export { type CeilTargetOptions, ceilTarget } from './ceil-target.js';
+export { type CombineOptions, combine } from './combine.js';
+export { type QueueLatencyOptions, queueLatency } from './queue-latency.js';
+export { type ScheduleWindow, schedule } from './schedule.js';
+export { type TargetTrackingOptions, targetTracking } from './target-tracking.js';
+export { type ThresholdRule, type ThresholdsOptions, thresholds } from './thresholds.js';
+export { type UtilizationOptions, utilization } from './utilization.js';

@@ -43,7 +43,9 @@ export function schedule(policy: Policy, windows: ScheduleWindow[]): Policy {
   const parsed = policyOptions('schedule', z.array(window).min(1, 'expected at least one window'), windows);
   const open = (w: (typeof parsed)[number], now: number) => {
     // The last opening at or before now (cron-parser's prev() is strictly before its current date).
-    const last = CronExpressionParser.parse(w.cron, { currentDate: new Date(now + 1), tz: w.timezone }).prev().getTime();
+    const last = CronExpressionParser.parse(w.cron, { currentDate: new Date(now + 1), tz: w.timezone })
+      .prev()
+      .getTime();
     return now < last + w.durationMs;
   };
   const bounds = (now: number): PolicyBounds | undefined => {
@@ -52,7 +54,10 @@ export function schedule(policy: Policy, windows: ScheduleWindow[]): Policy {
     if (active.length === 0) return inner;
     const mins = [inner?.min, ...active.map((w) => w.min)].filter((m): m is number => m !== undefined);
     const maxes = [inner?.max, ...active.map((w) => w.max)].filter((m): m is number => m !== undefined);
-    const said = active.map((w) => `schedule '${w.name ?? w.cron}' (${w.min !== undefined ? `min ${w.min}` : ''}${w.min !== undefined && w.max !== undefined ? ', ' : ''}${w.max !== undefined ? `max ${w.max}` : ''})`);
+    const said = active.map(
+      (w) =>
+        `schedule '${w.name ?? w.cron}' (${w.min !== undefined ? `min ${w.min}` : ''}${w.min !== undefined && w.max !== undefined ? ', ' : ''}${w.max !== undefined ? `max ${w.max}` : ''})`,
+    );
     return {
       ...(mins.length ? { min: Math.max(...mins) } : {}),
       ...(maxes.length ? { max: Math.min(...maxes) } : {}),

@@ -4,8 +4,10 @@ import { duration } from './state.js';
 /** Rule 2a: a current size outside [min, max] goes straight to the bound, past every later rule (as HPA does). */
 export function outOfBounds({ current, min, max, boundsReason }: RuleContext): Step | undefined {
   const why = boundsReason ? ` (${boundsReason})` : '';
-  if (current < min) return { value: min, code: 'out-of-bounds', reason: `current ${current} is below min ${min}${why}: straight to ${min}` };
-  if (current > max) return { value: max, code: 'out-of-bounds', reason: `current ${current} is above max ${max}${why}: straight to ${max}` };
+  if (current < min)
+    return { value: min, code: 'out-of-bounds', reason: `current ${current} is below min ${min}${why}: straight to ${min}` };
+  if (current > max)
+    return { value: max, code: 'out-of-bounds', reason: `current ${current} is above max ${max}${why}: straight to ${max}` };
   return undefined;
 }
 

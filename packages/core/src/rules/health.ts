@@ -4,7 +4,13 @@ import type { RuleConfig, Step } from './state.js';
  * Rule 1, metric health: a metric the policy needs is missing, failed or stale. By default hold (never
  * scale down on missing data); `fallback` goes to a fixed size after N consecutive outages; `fail-open` to `max`.
  */
-export function onOutage(config: RuleConfig, current: number, outageTicks: number, missing: readonly string[], why: readonly string[]): Step {
+export function onOutage(
+  config: RuleConfig,
+  current: number,
+  outageTicks: number,
+  missing: readonly string[],
+  why: readonly string[],
+): Step {
   const what = `no fresh ${missing.join(', ')}${why.length ? ` (${why.join('; ')})` : ''} for ${outageTicks} tick${outageTicks === 1 ? '' : 's'}`;
   const policy = config.onMetricError;
   if (policy.action === 'fallback' && outageTicks >= policy.after) {
@@ -19,5 +25,9 @@ export function onOutage(config: RuleConfig, current: number, outageTicks: numbe
 /** During a partial outage (some of a combined policy's sources are out), the fleet may grow but never shrink. */
 export function partialOutage(current: number, desired: number, missing: readonly string[]): Step | undefined {
   if (desired >= current) return undefined;
-  return { value: current, code: 'metric-outage', reason: `no fresh ${missing.join(', ')}: no scale-down while data is missing, hold at ${current}` };
+  return {
+    value: current,
+    code: 'metric-outage',
+    reason: `no fresh ${missing.join(', ')}: no scale-down while data is missing, hold at ${current}`,
+  };
 }

@@ -43,7 +43,10 @@ export function rateLimit(ctx: RuleContext, value: number): Step | undefined {
   const allowed = up ? Math.min(value, limit) : Math.max(value, limit);
   if (allowed === value) return undefined;
   const spec = rules.limits.map((l) => `${'workers' in l ? `${l.workers} workers` : `${l.percent} %`} per ${duration(l.periodMs)}`);
-  const how = rules.select === 'disabled' ? `scaling ${up ? 'up' : 'down'} is disabled` : `rate limit (${rules.select} of ${spec.join(', ')}) allows ${allowed}`;
+  const how =
+    rules.select === 'disabled'
+      ? `scaling ${up ? 'up' : 'down'} is disabled`
+      : `rate limit (${rules.select} of ${spec.join(', ')}) allows ${allowed}`;
   return { value: allowed, code: 'rate-limited', reason: `wants ${value}, ${how}` };
 }
 

@@ -55,6 +55,7 @@ export class FakeClock implements Clock {
 
   /** Moves time forward by `ms`, firing due timers in order and awaiting what they start. */
   async advance(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`FakeClock.advance: expected a finite number >= 0, got ${ms}`);
     const end = this.current + ms;
     await flushPromises();
     for (;;) {

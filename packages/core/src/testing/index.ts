@@ -1,4 +1,4 @@
 // @fleet/core/testing: the fake clock, the in-memory references and the conformance suites.
 export { FakeClock, flushPromises } from './fake-clock.js';
-export { fixedMetric, type ScriptedMetric, scriptedMetric } from './metrics.js';
 export { type MemoryProvider, type MemoryProviderOptions, type MemoryWorker, memoryProvider } from './memory-provider.js';
+export { fixedMetric, type ScriptedMetric, scriptedMetric } from './metrics.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Clock, sleep, systemClock } from '../clock.js';
 import { fleetError, parseWith } from '../errors.js';
-import type { FleetStatus, ProviderCapabilities, ScaleDirection, ScalingProvider, ScaleRequest } from '../provider.js';
+import type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from '../provider.js';
 
 const optionsSchema = z.object({
   name: z.string().default('memory'),
@@ -58,6 +58,8 @@ export function memoryProvider(options: MemoryProviderOptions = {}): MemoryProvi
     list = list.slice(0, target); // newest last, so they go first
   };
   resize(o.initial);
+  // The initial fleet was there before anyone looked: ready, with no scaling event to report.
+  for (const w of list) w.startedAt = Number.NEGATIVE_INFINITY;
   lastScaledAt = undefined;
   lastScaleDirection = undefined;
 
