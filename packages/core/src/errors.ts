@@ -69,12 +69,12 @@ export function parseWith<S extends z.ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+    const path = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
     const given =
       issue.code === 'invalid_type' || issue.code === 'custom' || issue.code === 'too_small' || issue.code === 'too_big'
         ? `, got ${describeValue(valueAt(input, issue.path))}`
         : '';
-    return `${path}: ${issue.message}${given}`;
+    return `${path}${issue.message}${given}`;
   });
   throw fleetError(scope, code, `invalid ${what}: ${lines.join('; ')}`, result.error);
 }

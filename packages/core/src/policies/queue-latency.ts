@@ -20,7 +20,7 @@ export type QueueLatencyOptions = z.input<typeof schema>;
  * (`backlog × serviceTime / targetWait`). While the oldest job has already waited longer than the target,
  * it never scales down.
  *
- * `arrivalRate` can come from a queue's `enqueuedTotal` counter through {@link rateOf}.
+ * `arrivalRate` can come from a queue's `enqueuedTotal` counter through `rateOf`.
  *
  * @example queueLatency({ backlog: 'ready', arrivalRate: 'arrivalRate', oldestAge: 'oldestReadyAgeMs', serviceTimeMs: 1200, targetWaitMs: 5000 })
  */
