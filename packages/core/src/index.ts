@@ -7,6 +7,7 @@ export { describeValue, FleetError, type FleetErrorCode, fleetError, isFleetErro
 export type { LeaderElector } from './leader.js';
 export { consoleLogger, type LogFn, type Logger, silentLogger } from './logger.js';
 export type { MetricReading, MetricSample, MetricSource } from './metric.js';
+export { type HttpJsonMetricOptions, httpJsonMetric } from './metrics/http-json.js';
 export { type RateOfOptions, rateOf } from './metrics/rate.js';
 export { type MetricProblem, type MetricsRead, readMetrics } from './metrics/read.js';
 export type { AutoscalerOptions, OnMetricError, RateLimit, RateLimitDirection, ResolvedOptions } from './options.js';
