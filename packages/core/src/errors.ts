@@ -42,6 +42,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n (bigint)`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (number)`;
   return `${JSON.stringify(value)} (${typeof value})`;
 }
 

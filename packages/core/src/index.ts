@@ -26,4 +26,5 @@ export {
   type ScaleEvent,
   type ScalerState,
 } from './rules/state.js';
+export { murmur3, owns, type ShardMembership, shardOf } from './shard.js';
 export { withTimeout } from './timeout.js';

@@ -7,7 +7,8 @@ export interface LeaderElector {
   readonly id: string;
   /**
    * Tries to become leader, or to stay leader (renewing its lease). Called once per tick.
-   * Resolves `true` while this candidate leads. A failure counts as not leading.
+   * Resolves `true` while this candidate leads. A failure counts as not leading. When `signal` aborts,
+   * rejects with its reason (the Autoscaler then counts this tick as not leading).
    */
   campaign(signal: AbortSignal): Promise<boolean>;
   /** Gives leadership up at once, so another candidate can take over without waiting for expiry. */

@@ -44,7 +44,11 @@ export interface ScalingProvider {
   readonly capabilities?: ProviderCapabilities;
   /** Reads the fleet through the backend. */
   status(signal: AbortSignal): Promise<FleetStatus>;
-  /** Brings the fleet to `target` workers. Asking for the current size is a no-op. */
+  /**
+   * Brings the fleet to `target` workers. Asking for the current size is a no-op.
+   * @throws FleetError `invalid-input` for a target that is negative, not an integer, above `maxSize`,
+   * or 0 without `scaleToZero`; nothing changes then.
+   */
   scaleTo(target: number, request: ScaleRequest): Promise<void>;
   /** Releases connections. The fleet is left as it is. */
   close?(): Promise<void>;
