@@ -60,6 +60,21 @@ describe('stabilization', () => {
   });
 });
 
+describe('bounded memory', () => {
+  it('a burst of manual evaluations does not leave more history than the window needs', async () => {
+    const { scaler, clock } = setup({ stabilization: { up: 0, down: 100 } });
+    for (let i = 0; i < 1_000; i++) {
+      await scaler.evaluate();
+      await clock.advance(1);
+    }
+    await clock.advance(1_000);
+    await scaler.evaluate();
+    // Private state, read on purpose: the bound is the point of this test.
+    const state = (scaler as unknown as { state: { recommendations: unknown[] } }).state;
+    expect(state.recommendations.length).toBe(1);
+  });
+});
+
 describe('rate limits', () => {
   it('at most 2 workers per minute up, with select max of workers and percent', async () => {
     const { scaler, queue, clock } = setup(

@@ -39,7 +39,11 @@ export function stabilize(
 /** Rule 3 as a step. */
 export function stabilizationStep(ctx: RuleContext, value: number): { step?: Step; history: Recommendation[] } {
   const windows = ctx.config.stabilization;
-  const { value: stable, history } = stabilize(ctx.current, value, ctx.state.recommendations, windows, ctx.input.now);
+  const { value: stable, history: all } = stabilize(ctx.current, value, ctx.state.recommendations, windows, ctx.input.now);
+  // HPA reuses one stale slot per tick; the loop also drops the other stale entries, so a burst of manual
+  // evaluate() calls cannot leave the history larger than the windows need.
+  const keep = Math.max(windows.up, windows.down);
+  const history = all.filter((r) => ctx.input.now - r.at < keep || r.at === ctx.input.now);
   if (stable === value) return { history };
   const dir = value > stable ? 'up' : 'down';
   const bound = dir === 'up' ? 'lowest' : 'highest';
