@@ -47,7 +47,9 @@ const done = setInterval(async () => {
     clearInterval(done);
     clearInterval(work);
     await scaler.stop();
-    console.log(`\ndrained in ${((Date.now() - started) / 1000).toFixed(1)} s; scale calls: ${provider.calls.map((c) => c.target).join(' → ')}`);
+    console.log(
+      `\ndrained in ${((Date.now() - started) / 1000).toFixed(1)} s; scale calls: ${provider.calls.map((c) => c.target).join(' → ')}`,
+    );
   }
 }, 250);
 

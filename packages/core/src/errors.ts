@@ -39,6 +39,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return `${String(value)} (symbol)`;
   if (typeof value === 'bigint') return `${value}n (bigint)`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';

@@ -15,6 +15,7 @@ export * from './policies/index.js';
 export type { Policy, PolicyBounds, PolicyInput, Proposal } from './policy.js';
 export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from './provider.js';
 export type { ClaimedJob, ClaimOptions, ClaimQueue, JobInput, JobLease, QueueStats } from './queue.js';
+export { jsonProblem, type ParsedJob, parseClaim, parseJobInputs, parseLease, parseMs } from './queue-input.js';
 export { scaleDownLimit, scaleUpLimit } from './rules/rate-limit.js';
 export { stabilize, type Windows } from './rules/stabilize.js';
 export {
@@ -28,3 +29,8 @@ export {
 } from './rules/state.js';
 export { murmur3, owns, type ShardMembership, shardOf } from './shard.js';
 export { withTimeout } from './timeout.js';
+export type { WorkerErrorPhase, WorkerEvents, WorkerHandle } from './worker/events.js';
+export type { JobContext, JobHandler, RunWorkerOptions } from './worker/options.js';
+export { runWorker } from './worker/run-worker.js';
+export type { StopReason } from './worker/signals.js';
+export type { WorkerStats } from './worker/stats.js';

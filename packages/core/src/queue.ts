@@ -56,6 +56,8 @@ export interface QueueStats {
  * (or dead after `maxAttempts`); only the holder of a live lease may complete, fail or extend, and a stale
  * holder gets a FleetError with code `lease-lost`.
  * Delivery is at-least-once with exactly one successful `complete` per job.
+ * Bad input (a payload that is not JSON, a non-integer priority, `max` < 1…) is refused with a FleetError
+ * `invalid-input` naming the field, and changes nothing.
  */
 export interface ClaimQueue<P = unknown> {
   /** Adds jobs; returns their ids in order (a dedup hit returns the live job's id). */
@@ -73,7 +75,7 @@ export interface ClaimQueue<P = unknown> {
   metricSource(options?: { prefix?: string }): MetricSource;
   /**
    * Optional: resolves when jobs may be ready (a NOTIFY, an enqueue) or after `timeoutMs`, whichever is first,
-   * so idle workers do not busy-poll.
+   * so idle workers do not busy-poll. Resolves (never rejects) when `signal` aborts.
    */
   waitForJobs?(timeoutMs: number, signal: AbortSignal): Promise<void>;
   /** Releases connections. */

@@ -43,7 +43,7 @@ describe('httpJsonMetric', () => {
     const scaler = new Autoscaler({
       metrics: httpJsonMetric({ url: base, path: { pending: 'pending' } }),
       provider,
-      policy: ceilTarget({ perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2 }),
+      policy: ceilTarget({ metric: 'pending', perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2 }),
       max: 10,
       cooldown: { down: 0 },
     });

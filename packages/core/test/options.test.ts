@@ -5,7 +5,7 @@ import { fixedMetric, memoryProvider } from '../src/testing/index.js';
 const base = (): AutoscalerOptions => ({
   metrics: fixedMetric({ pending: 0 }),
   provider: memoryProvider(),
-  policy: ceilTarget({ perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2 }),
+  policy: ceilTarget({ metric: 'pending', perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2 }),
   min: 1,
   max: 10,
 });

@@ -129,9 +129,12 @@ describe('schedule', () => {
 
 describe('policy options are validated with the field named', () => {
   it.each([
-    [() => ceilTarget({ perWorker: 0, scaleUpAbove: 8, scaleDownBelow: 2 }), /ceilTarget\(\) options: perWorker: .*got 0 \(number\)/],
     [
-      () => ceilTarget({ perWorker: 5, scaleUpAbove: 2, scaleDownBelow: 8 }),
+      () => ceilTarget({ metric: 'p', perWorker: 0, scaleUpAbove: 8, scaleDownBelow: 2 }),
+      /ceilTarget\(\) options: perWorker: .*got 0 \(number\)/,
+    ],
+    [
+      () => ceilTarget({ metric: 'p', perWorker: 5, scaleUpAbove: 2, scaleDownBelow: 8 }),
       /scaleDownBelow: scaleDownBelow must not be above scaleUpAbove/,
     ],
     [

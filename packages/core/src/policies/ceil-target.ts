@@ -5,7 +5,7 @@ import { definePolicy, fmt, Load, metricKey, nonNegative, policyOptions, positiv
 
 const schema = z
   .object({
-    metric: metricKey.default('pending'),
+    metric: metricKey,
     perWorker: positive,
     scaleUpAbove: positive,
     scaleDownBelow: nonNegative,

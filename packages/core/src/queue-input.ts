@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { parseWith } from './errors.js';
+import type { ClaimOptions, JobInput, JobLease } from './queue.js';
+
+/**
+ * Where `value` stops being plain JSON (`path`, with a `hint` where the value alone does not say why), or undefined
+ * when it is JSON. Rejects what `JSON.stringify` would drop or change: undefined, functions, bigints, symbols,
+ * non-finite numbers, class instances such as Date or Map, and cycles.
+ */
+export function jsonProblem(
+  value: unknown,
+  path: PropertyKey[] = [],
+  parents = new Set<object>(),
+): { path: PropertyKey[]; hint?: string } | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return undefined;
+    case 'number':
+      return Number.isFinite(value) ? undefined : { path, hint: 'a finite number' };
+    case 'symbol':
+      return { path, hint: 'not a symbol' };
+    case 'object': {
+      if (value === null) return undefined;
+      const proto = Object.getPrototypeOf(value);
+      if (!Array.isArray(value) && proto !== Object.prototype && proto !== null)
+        return { path, hint: `a plain object or array, not a ${proto?.constructor?.name ?? 'class instance'}` };
+      if (parents.has(value)) return { path, hint: 'not a circular reference' };
+      parents.add(value);
+      for (const [key, item] of Object.entries(value)) {
+        const problem = jsonProblem(item, [...path, Array.isArray(value) ? Number(key) : key], parents);
+        if (problem) return problem;
+      }
+      parents.delete(value);
+      return undefined;
+    }
+    default:
+      return { path };
+  }
+}
+
+const jobSchema = z.strictObject({
+  // z.custom, not z.unknown: a missing payload must reach the check too.
+  payload: z
+    .custom<unknown>(() => true)
+    .superRefine((value, ctx) => {
+      const problem = jsonProblem(value);
+      if (!problem) return;
+      const message = `expected a JSON value${problem.hint ? ` (${problem.hint})` : ''}`;
+      ctx.addIssue({ code: 'custom', message, path: problem.path });
+    }),
+  priority: z.number().int().optional(),
+  runAt: z
+    .custom<number | Date>(
+      (v) => (typeof v === 'number' && Number.isFinite(v)) || (v instanceof Date && !Number.isNaN(v.getTime())),
+      'expected ms since epoch or a valid Date',
+    )
+    .optional(),
+  maxAttempts: z.number().int().min(1).optional(),
+  dedupKey: z.string().min(1).optional(),
+});
+
+const claimSchema = z.strictObject({
+  workerId: z.string().min(1, 'expected a non-empty worker id'),
+  max: z.number().int().min(1).optional(),
+  leaseMs: z.number().finite().positive().optional(),
+});
+
+const leaseSchema = z.object({ id: z.string().min(1), token: z.string().min(1) });
+
+/** A validated job input, `runAt` as ms since epoch. */
+export type ParsedJob<P> = Omit<JobInput<P>, 'runAt'> & { runAt?: number };
+
+/**
+ * Validates what `enqueue` got and returns it as an array, `runAt` as ms. Throws `invalid-input` naming the field
+ * (`payload.fn: expected a JSON value, got a function`, `1.priority: …` within a batch). For queue implementations.
+ */
+export function parseJobInputs<P>(jobs: JobInput<P> | readonly JobInput<P>[], scope: string): ParsedJob<P>[] {
+  const parsed = Array.isArray(jobs)
+    ? parseWith(z.array(jobSchema), jobs, scope, 'enqueue() jobs', 'invalid-input')
+    : [parseWith(jobSchema, jobs, scope, 'enqueue() job', 'invalid-input')];
+  return parsed.map(({ runAt, ...job }) => ({
+    ...(job as Omit<JobInput<P>, 'runAt'>),
+    ...(runAt === undefined ? {} : { runAt: Number(runAt) }),
+  }));
+}
+
+/** Validates a claim's worker id and options. Throws `invalid-input` naming `workerId`, `max` or `leaseMs`. */
+export function parseClaim(workerId: string, options: ClaimOptions | undefined, scope: string): Required<ClaimOptions> {
+  const c = parseWith(claimSchema, { ...options, workerId }, scope, 'claim() options', 'invalid-input');
+  return { max: c.max ?? 1, leaseMs: c.leaseMs ?? 30_000 };
+}
+
+/** Validates the job handed to `complete`, `fail` or `extend` (an id and a token). Throws `invalid-input`. */
+export function parseLease(lease: JobLease, scope: string, action: string): JobLease {
+  return parseWith(leaseSchema, lease, scope, `${action}() job`, 'invalid-input');
+}
+
+/** Validates a duration argument (`leaseMs`, `retryInMs`, `timeoutMs`): finite, and positive unless `zeroOk`. */
+export function parseMs(value: unknown, scope: string, what: string, zeroOk = false): number {
+  const schema = zeroOk ? z.number().finite().min(0) : z.number().finite().positive();
+  return parseWith(schema, value, scope, what, 'invalid-input');
+}

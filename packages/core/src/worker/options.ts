@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { type Clock, systemClock } from '../clock.js';
+import { parseWith } from '../errors.js';
+import { consoleLogger, type Logger } from '../logger.js';
+import type { ClaimedJob, ClaimQueue } from '../queue.js';
+
+/** What a handler gets besides the job. */
+export interface JobContext {
+  /** Aborted when the job's lease is lost or the drain times out: stop work, the job will run elsewhere. */
+  signal: AbortSignal;
+  workerId: string;
+}
+
+/** Runs one job; resolving completes it, throwing fails it (retried by the queue, or dead after `maxAttempts`). */
+export type JobHandler<P> = (job: ClaimedJob<P>, context: JobContext) => Promise<void>;
+
+/** Options of {@link runWorker}. */
+export interface RunWorkerOptions<P = unknown> {
+  queue: ClaimQueue<P>;
+  handler: JobHandler<P>;
+  /** Shown in the banner and logs, and passed to `claim`. @default process.env.WORKER_ID, else `${hostname}-${pid}` */
+  workerId?: string;
+  /** Jobs run at once. @default 1 */
+  concurrency?: number;
+  /** Lease taken on each job, extended every `leaseMs / 2` while its handler runs. @default 30_000 */
+  leaseMs?: number;
+  /** How long `stop()` waits for running handlers before aborting them and leaving their jobs to their lease. @default 25_000 */
+  drainTimeoutMs?: number;
+  /** Idle wait between claims, used only when the queue has no `waitForJobs`. @default 1_000 */
+  pollMs?: number;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default consoleLogger() */
+  logger?: Logger;
+  /** Drain on SIGINT, SIGTERM and PM2's `shutdown` message. @default true */
+  handleSignals?: boolean;
+  /** After a drain that a signal started, `process.exit(0)`. A `stop()` you call never exits. @default true */
+  exitAfterDrain?: boolean;
+  /** Logs a metrics line (done, failed, throughput, latency avg/max, rss, errors) this often; 0 turns it off. @default 0 */
+  statsIntervalMs?: number;
+}
+
+/** {@link RunWorkerOptions} with every default applied. */
+export type ResolvedWorkerOptions<P> = Required<RunWorkerOptions<P>>;
+
+const fn = (what: string) => z.custom<never>((v) => typeof v === 'function', `expected ${what}`);
+const queueSchema = z.custom<ClaimQueue>(
+  (q) => ['claim', 'complete', 'fail', 'extend'].every((m) => typeof (q as Record<string, unknown> | null)?.[m] === 'function'),
+  'expected a ClaimQueue: { claim, complete, fail, extend, … }',
+);
+const ms = z.number().finite().min(0);
+
+const schema = z.strictObject({
+  queue: queueSchema,
+  handler: fn('a function (job, { signal, workerId }) => Promise<void>'),
+  workerId: z.string().min(1, 'expected a non-empty worker id').optional(),
+  concurrency: z.number().int().min(1).default(1),
+  leaseMs: z.number().finite().min(10).default(30_000),
+  drainTimeoutMs: ms.default(25_000),
+  pollMs: z.number().finite().positive().default(1_000),
+  clock: z.custom<Clock>((c) => typeof (c as Clock | null)?.setTimeout === 'function', 'expected a Clock').optional(),
+  logger: z.custom<Logger>((l) => typeof (l as Logger | null)?.info === 'function', 'expected a Logger').optional(),
+  handleSignals: z.boolean().default(true),
+  exitAfterDrain: z.boolean().default(true),
+  statsIntervalMs: ms.default(0),
+});
+
+/** Validates the options (a FleetError `invalid-options` naming the field) and applies the defaults. */
+export function resolveWorkerOptions<P>(options: RunWorkerOptions<P>): ResolvedWorkerOptions<P> {
+  const o = parseWith(schema, options, 'core', 'runWorker() options');
+  return {
+    ...o,
+    queue: options.queue,
+    handler: options.handler,
+    workerId: o.workerId ?? (process.env.WORKER_ID || `${hostname()}-${process.pid}`),
+    clock: o.clock ?? systemClock,
+    logger: o.logger ?? consoleLogger(),
+  };
+}
+
+/** `30s`, `1.5s`, `250ms`: for the banner. */
+export function formatMs(ms: number): string {
+  return ms >= 1_000 ? `${Number((ms / 1_000).toFixed(2))}s` : `${ms}ms`;
+}

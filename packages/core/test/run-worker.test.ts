@@ -1,0 +1,292 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sleep } from '../src/clock.js';
+import { fleetError } from '../src/errors.js';
+import type { Logger } from '../src/logger.js';
+import type { ClaimQueue } from '../src/queue.js';
+import { FakeClock, flushPromises } from '../src/testing/fake-clock.js';
+import { memoryQueue } from '../src/testing/memory-queue.js';
+import type { RunWorkerOptions } from '../src/worker/options.js';
+import { runWorker } from '../src/worker/run-worker.js';
+
+function setup() {
+  const clock = new FakeClock();
+  const queue = memoryQueue<number>({ clock, backoff: { baseMs: 100, maxMs: 100 } });
+  const lines: string[] = [];
+  const log = (level: string) => (_fields: unknown, message: unknown) => lines.push(`${level} ${String(message)}`);
+  const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') };
+  const start = (options: Partial<RunWorkerOptions<number>> & Pick<RunWorkerOptions<number>, 'handler'>) =>
+    runWorker<number>({ queue, clock, logger, handleSignals: false, workerId: 'w1', ...options });
+  return { clock, queue, lines, logger, start };
+}
+
+const enqueue = (queue: ClaimQueue<number>, n: number) => queue.enqueue(Array.from({ length: n }, (_, i) => ({ payload: i })));
+
+describe('runWorker', () => {
+  it('runs every job, never more than `concurrency` at once, claiming only free slots', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 10);
+    const maxes: number[] = [];
+    const claim = queue.claim.bind(queue);
+    queue.claim = (workerId, options) => {
+      maxes.push(options?.max ?? 1);
+      return claim(workerId, options);
+    };
+    let active = 0;
+    let peak = 0;
+    const worker = start({
+      concurrency: 3,
+      handler: async () => {
+        peak = Math.max(peak, ++active);
+        await sleep(clock, 100);
+        active--;
+      },
+    });
+    await clock.advance(1_000);
+    expect(peak).toBe(3);
+    expect(await queue.stats()).toMatchObject({ completedTotal: 10, ready: 0, running: 0 });
+    expect(Math.max(...maxes)).toBe(3);
+    expect(worker.stats()).toMatchObject({ done: 10, failed: 0, claimed: 10, running: 0, state: 'running' });
+    await worker.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('claims again at once after a claim that returned jobs, and waits only when one returned none', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 2);
+    const calls: [number, number][] = [];
+    const claim = queue.claim.bind(queue);
+    queue.claim = async (workerId, options) => {
+      const jobs = await claim(workerId, options);
+      calls.push([options?.max ?? 1, jobs.length]);
+      return jobs;
+    };
+    const worker = start({ concurrency: 4, handler: () => new Promise(() => {}) });
+    await flushPromises();
+    expect(calls).toEqual([
+      [4, 2],
+      [2, 0],
+    ]);
+    expect(clock.pendingTimers).toBe(1 + 2); // waitForJobs, and one lease extension per running job
+    await enqueue(queue, 1);
+    await flushPromises();
+    expect(calls.slice(2)).toEqual([
+      [2, 1],
+      [1, 0],
+    ]);
+    void worker.stop();
+  });
+
+  it('extends the lease of a long job so it is not taken back', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 1);
+    const done: number[] = [];
+    const worker = start({ leaseMs: 1_000, handler: () => sleep(clock, 5_000) });
+    worker.on('job-done', ({ job }) => done.push(job.attempt));
+    await clock.advance(3_000);
+    expect(await queue.claim('thief')).toEqual([]);
+    await clock.advance(2_500);
+    expect(done).toEqual([1]);
+    expect(await queue.stats()).toMatchObject({ completedTotal: 1, redeliveredTotal: 0 });
+    await worker.stop();
+  });
+
+  it('fails a job whose handler throws; the queue retries it', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 1);
+    const events: string[] = [];
+    const worker = start({
+      handler: async (job) => {
+        if (job.attempt === 1) throw new Error('flaky');
+      },
+    });
+    worker.on('job-failed', ({ job, error }) => events.push(`failed ${job.attempt} ${(error as Error).message}`));
+    worker.on('job-done', ({ job }) => events.push(`done ${job.attempt}`));
+    await clock.advance(1_000);
+    expect(events).toEqual(['failed 1 flaky', 'done 2']);
+    expect(worker.stats()).toMatchObject({ done: 1, failed: 1 });
+    await worker.stop();
+  });
+
+  it('on stop, lets a running job finish and complete it before stopping', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 2);
+    const order: string[] = [];
+    const worker = start({ handler: () => sleep(clock, 1_000) });
+    worker.on('job-start', () => order.push('job-start'));
+    worker.on('job-done', () => order.push('job-done'));
+    worker.on('stopped', () => order.push('stopped'));
+    await clock.advance(10);
+    const stopping = worker.stop();
+    order.push('stop called');
+    expect(worker.stop()).toBe(stopping);
+    await clock.advance(1_000);
+    await stopping;
+    expect(order).toEqual(['job-start', 'stop called', 'job-done', 'stopped']);
+    expect(await queue.stats()).toMatchObject({ completedTotal: 1, ready: 1, running: 0 });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('when the drain times out, aborts the handler and leaves its job to its lease for another worker', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 1);
+    let aborted: unknown;
+    const failed: unknown[] = [];
+    const first = start({
+      leaseMs: 5_000,
+      drainTimeoutMs: 1_000,
+      handler: (_job, { signal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => {
+            aborted = signal.reason;
+            reject(aborted);
+          }),
+        ),
+    });
+    first.on('job-failed', (e) => failed.push(e));
+    await clock.advance(10);
+    const stopped = first.stop();
+    await clock.advance(1_000);
+    await stopped;
+    expect(String(aborted)).toContain('drain timed out after 1s');
+    expect(first.stats()).toMatchObject({ abandoned: 1, done: 0, failed: 0, state: 'stopped' });
+    expect(failed).toEqual([]);
+    expect(await queue.stats()).toMatchObject({ running: 1, completedTotal: 0, dead: 0 });
+    expect(clock.pendingTimers).toBe(0);
+
+    const second = start({ workerId: 'w2', handler: async () => {} });
+    const attempts: number[] = [];
+    second.on('job-done', ({ job }) => attempts.push(job.attempt));
+    await clock.advance(5_000);
+    expect(attempts).toEqual([2]);
+    expect(await queue.stats()).toMatchObject({ completedTotal: 1, redeliveredTotal: 1 });
+    await second.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('aborts a handler whose lease was lost, and neither completes nor fails its job', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 1);
+    const calls: string[] = [];
+    const lossy: ClaimQueue<number> = {
+      ...queue,
+      extend: async (job) => {
+        throw fleetError('test', 'lease-lost', `job ${job.id} was taken`);
+      },
+      complete: async () => void calls.push('complete'),
+      fail: async () => void calls.push('fail'),
+    };
+    const worker = start({
+      queue: lossy,
+      leaseMs: 1_000,
+      handler: (_job, { signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+    });
+    const lost: string[] = [];
+    worker.on('lease-lost', ({ job, during }) => lost.push(`${job.id} ${during}`));
+    await clock.advance(600);
+    expect(lost).toEqual(['1 extend']);
+    expect(calls).toEqual([]);
+    expect(worker.stats()).toMatchObject({ leaseLost: 1, done: 0, running: 0 });
+    await worker.stop();
+  });
+
+  it('survives claim errors: reports them and retries after a backoff', async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 1);
+    let failures = 2;
+    const flaky: ClaimQueue<number> = {
+      ...queue,
+      claim: (workerId, options) => (failures-- > 0 ? Promise.reject(new Error('db down')) : queue.claim(workerId, options)),
+    };
+    const worker = start({ queue: flaky, handler: async () => {} });
+    const errors: string[] = [];
+    worker.on('error', ({ phase, error }) => errors.push(`${phase}: ${(error as Error).message}`));
+    await clock.advance(2_000);
+    expect(errors).toEqual(['claim: db down', 'claim: db down']);
+    expect(await queue.stats()).toMatchObject({ completedTotal: 1 });
+    await worker.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('polls every pollMs when the queue has no waitForJobs', async () => {
+    const { clock, queue, start } = setup();
+    const { waitForJobs: _, ...plain } = queue;
+    const started: number[] = [];
+    const worker = start({ queue: plain, pollMs: 1_000, handler: async () => void started.push(clock.now()) });
+    await clock.advance(10);
+    const enqueuedAt = clock.now();
+    await enqueue(queue, 1);
+    await clock.advance(980);
+    expect(started).toEqual([]);
+    await clock.advance(10);
+    expect(started).toEqual([enqueuedAt + 990]);
+    await worker.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('prints a banner and periodic metrics lines, and leaves no timer after stop', async () => {
+    const { clock, queue, lines, start } = setup();
+    await enqueue(queue, 4);
+    const worker = start({ concurrency: 2, statsIntervalMs: 10_000, handler: () => sleep(clock, 500) });
+    expect(lines[0]).toBe('info worker w1 started (concurrency 2, lease 30s, drain 25s)');
+    await clock.advance(10_000);
+    expect(lines[1]).toMatch(
+      /^info worker w1: 4 done, 0 failed in 10s \(0\.4\/s\), latency avg 500 ms max 500 ms, 0 running, rss \d+ MB, 0 errors$/,
+    );
+    await worker.stop();
+    await worker.done;
+    expect(lines.at(-1)).toBe('info worker w1 stopped (4 done, 0 failed)');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('validates its options, naming the field', () => {
+    const { queue } = setup();
+    expect(() => runWorker({ queue, handler: async () => {}, concurrency: 0 })).toThrow(/runWorker\(\) options: concurrency/);
+    expect(() => runWorker({ queue, handler: 'nope' as never })).toThrow(/handler: expected a function/);
+    expect(() => runWorker({ queue: {} as never, handler: async () => {} })).toThrow(/queue: expected a ClaimQueue/);
+  });
+});
+
+describe('runWorker in a real process', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/signal-worker.ts', import.meta.url));
+
+  async function runUntilStarted(stop: (child: ReturnType<typeof spawn>) => void, ipc = false) {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      env: { ...process.env, WORKER_ID: 'ai-bot-worker-3', JOB_MS: '400' },
+      stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (d) => {
+        out += d;
+        if (out.includes('job-start')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`the worker exited before its job started:\n${out}\n${err}`)));
+    });
+    stop(child);
+    const code = await exited;
+    return { code, lines: out.trim().split('\n'), err };
+  }
+
+  for (const [how, stop, ipc] of [
+    ['SIGTERM', (c: ReturnType<typeof spawn>) => c.kill('SIGTERM'), false],
+    ["PM2's shutdown message", (c: ReturnType<typeof spawn>) => c.send?.('shutdown'), true],
+  ] as const) {
+    it(`on ${how} finishes the running job, then exits 0`, async () => {
+      const { code, lines, err } = await runUntilStarted(stop, ipc);
+      expect(err).toBe('');
+      expect(code).toBe(0);
+      expect(lines[0]).toBe('[fleet] worker ai-bot-worker-3 started (concurrency 1, lease 30s, drain 5s)');
+      const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
+      expect(at('[fleet] worker ai-bot-worker-3 draining')).toBeGreaterThan(at('job-start'));
+      expect(at('job-end')).toBeGreaterThan(at('[fleet] worker ai-bot-worker-3 draining'));
+      expect(at('job-done')).toBeGreaterThan(at('job-end'));
+      expect(lines.at(-2)).toBe('stopped: 1 done, 0 abandoned');
+      expect(lines.at(-1)).toBe('exit 0');
+    });
+  }
+});
