@@ -16,9 +16,9 @@ import {
 import { parseAutoscalerOptions } from '../src/options.js';
 import { fixedMetric, memoryProvider } from '../src/testing/index.js';
 
-// Kubernetes' own HPA unit tests, transcribed in /work/shared/hpa-vectors.json (see VECTORS.md). CI keeps `shared/`
-// beside the checkout: from packages/core/test/ that is four levels up.
-const VECTORS = new URL('../../../../shared/hpa-vectors.json', import.meta.url);
+// Kubernetes' own HPA unit tests (replica_calculator_test.go, horizontal_test.go), transcribed as data with their
+// source commit on every case; kept in the repo so a fresh clone replays them with nothing beside it.
+const VECTORS = new URL('./fixtures/hpa-vectors.json', import.meta.url);
 
 interface Source {
   test: string;
