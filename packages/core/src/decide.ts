@@ -56,7 +56,9 @@ export function decide(config: RuleConfig, state: ScalerState, input: DecideInpu
   const outageTicks = missing.length > 0 ? state.outageTicks + 1 : 0;
   let first: Step;
   const steps: Step[] = [];
-  if (missing.length > 0 && !config.policy.partial) {
+  // A partial policy (combine) still votes while some of its data is out; with all of it out, the outage rule applies.
+  const blind = missing.length > 0 && (!config.policy.partial || missing.length === config.policy.keys.length);
+  if (blind) {
     first = onOutage({ ...config, max }, current, outageTicks, missing, input.metricErrors ?? []);
   } else {
     const p = propose(config, ctx);

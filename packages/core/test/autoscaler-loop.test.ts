@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Autoscaler, type AutoscalerOptions, ceilTarget, type Decision, type ScalingProvider } from '../src/index.js';
+import {
+  Autoscaler,
+  type AutoscalerOptions,
+  ceilTarget,
+  combine,
+  type Decision,
+  type ScalingProvider,
+  targetTracking,
+} from '../src/index.js';
 import { FakeClock, fixedMetric, memoryProvider } from '../src/testing/index.js';
 
 const policy = ceilTarget({ metric: 'pending', perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2, downDivisor: 7.5 });
@@ -80,6 +88,16 @@ describe('metric health', () => {
     for (let i = 0; i < 3; i++) codes.push((await a.scaler.evaluate()).code);
     expect(codes).toEqual(['metric-outage', 'metric-outage', 'metric-fallback']);
     expect(a.provider.workers).toHaveLength(2);
+
+    const c = setup({
+      policy: combine({}, policy, targetTracking({ metric: 'cpu', targetValue: 60 })),
+      onMetricError: { action: 'fallback', replicas: 2, after: 1 },
+      cooldown: { up: 0, down: 0 },
+    });
+    c.queue.set({ pending: 0 });
+    expect(await c.scaler.evaluate()).toMatchObject({ to: 4, code: 'metric-outage' }); // cpu out, pending fresh: partial
+    c.queue.failNext(1);
+    expect(await c.scaler.evaluate()).toMatchObject({ to: 2, code: 'metric-fallback' }); // every source out
 
     const b = setup({ onMetricError: { action: 'fail-open' } });
     b.queue.failNext(1);
