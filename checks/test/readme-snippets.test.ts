@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -15,9 +15,18 @@ function fileOf(pkgDir: string, s: Snippet): string {
   return join(pkgDir, '.snippets', `${basename(s.readme, '.md')}-line-${s.line}.mts`);
 }
 
-describe.each(publishablePackages())('README snippets of $name', (pkg) => {
-  const readme = join(pkg.dir, 'README.md');
-  const snippets = extractSnippets(readme);
+// Each package's README, and the guide pages (checked in core's folder: they use core).
+const documents = [
+  ...publishablePackages().map((pkg) => ({ name: pkg.name, dir: pkg.dir, readmes: [join(pkg.dir, 'README.md')] })),
+  {
+    name: 'docs/guide',
+    dir: join(ROOT, 'packages/core'),
+    readmes: readdirSync(join(ROOT, 'docs/guide')).map((f) => join(ROOT, 'docs/guide', f)),
+  },
+];
+
+describe.each(documents)('snippets of $name', (pkg) => {
+  const snippets = pkg.readmes.flatMap(extractSnippets);
   const checked = snippets.filter((s) => s.mode !== 'skip');
 
   it('has at least one snippet that runs', () => {
@@ -46,15 +55,17 @@ describe.each(publishablePackages())('README snippets of $name', (pkg) => {
       }),
     );
     const result = await run(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json')], { cwd: dir }).catch((e) => e);
-    // Point each error at the README line it comes from.
-    const errors = String(result.stdout ?? '').replace(/(\S+)-line-(\d+)\.mts\((\d+),\d+\)/g, (_m, file, line, offset) => {
-      return `${relative(ROOT, join(pkg.dir, `${file}.md`))}:${Number(line) + Number(offset)}`;
+    // Point each error at the document line it comes from.
+    const origin = new Map(checked.map((x) => [basename(fileOf(pkg.dir, x)), x]));
+    const errors = String(result.stdout ?? '').replace(/(\S+\.mts)\((\d+),\d+\)/g, (whole, file: string, offset: string) => {
+      const from = origin.get(basename(file));
+      return from ? `${relative(ROOT, from.readme)}:${from.line + Number(offset)}` : whole;
     });
     expect(errors).toBe('');
   });
 
   for (const s of snippets.filter((x) => x.mode === 'run')) {
-    it(`runs the snippet at README.md:${s.line}`, async () => {
+    it(`runs the snippet at ${basename(s.readme)}:${s.line}`, async () => {
       const file = fileOf(pkg.dir, s);
       writeFileSync(file, `${s.code}\n`);
       const { stderr } = await run(process.execPath, ['--import', 'tsx', file], { cwd: pkg.dir, timeout: 60_000 });

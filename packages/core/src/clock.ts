@@ -2,7 +2,7 @@
 export type TimerHandle = unknown;
 
 /**
- * Where time comes from. Everything in @fleet that waits or reads the time goes through a Clock,
+ * Where time comes from. Everything in `@fleet` that waits or reads the time goes through a Clock,
  * so a FakeClock (from `@fleet/core/testing`) can run a whole timeline in a unit test.
  */
 export interface Clock {

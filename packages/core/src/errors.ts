@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-/** Every error code @fleet packages throw or emit. Check `err.code`, not `instanceof`: two installed copies of core still agree. */
+/** Every error code `@fleet` packages throw or emit. Check `err.code`, not `instanceof`: two installed copies of core still agree. */
 export type FleetErrorCode =
   | 'invalid-options'
   | 'invalid-input'
@@ -22,7 +22,7 @@ export class FleetError extends Error {
   }
 }
 
-/** True when `error` carries the given @fleet error code (works across copies of the package). */
+/** True when `error` carries the given `@fleet` error code (works across copies of the package). */
 export function isFleetError(error: unknown, code?: FleetErrorCode): error is FleetError {
   if (typeof error !== 'object' || error === null) return false;
   const actual = (error as { code?: unknown }).code;

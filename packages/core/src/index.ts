@@ -10,7 +10,7 @@ export type { MetricReading, MetricSample, MetricSource } from './metric.js';
 export { type HttpJsonMetricOptions, httpJsonMetric } from './metrics/http-json.js';
 export { type RateOfOptions, rateOf } from './metrics/rate.js';
 export { type MetricProblem, type MetricsRead, readMetrics } from './metrics/read.js';
-export type { AutoscalerOptions, OnMetricError, RateLimit, RateLimitDirection, ResolvedOptions } from './options.js';
+export type { AutoscalerOptions, OnMetricError, RateLimit, RateLimitDirection, RateLimitOptions, ResolvedOptions } from './options.js';
 export * from './policies/index.js';
 export type { Policy, PolicyBounds, PolicyInput, Proposal } from './policy.js';
 export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from './provider.js';

@@ -1,7 +1,7 @@
 /** One log method; pino's `(obj, msg)` and console's `(...args)` both fit. */
 export type LogFn = (...args: unknown[]) => void;
 
-/** The logger @fleet writes to: pino, console, or anything with these methods. Calls are `(fields, message)`. */
+/** The logger `@fleet` writes to: pino, console, or anything with these methods. Calls are `(fields, message)`. */
 export interface Logger {
   debug?: LogFn;
   info: LogFn;

@@ -46,6 +46,7 @@ const onMetricError = z.discriminatedUnion('action', [
   z.object({ action: z.literal('fail-open'), after: z.number().int().min(1).default(1) }),
 ]);
 
+/** The zod schema behind {@link AutoscalerOptions}. */
 export const autoscalerSchema = z
   .object({
     name: z.string().min(1).default('autoscaler'),
@@ -95,18 +96,100 @@ export const autoscalerSchema = z
       ctx.addIssue({ code: 'custom', path: ['retry', 'baseMs'], message: 'baseMs must not be above maxMs' });
   });
 
-/** Options of the {@link Autoscaler}, as the user writes them (defaults filled in by parsing). */
-export type AutoscalerOptions = z.input<typeof autoscalerSchema>;
-/** Options after validation and defaults. */
-export type ResolvedOptions = z.output<typeof autoscalerSchema>;
-/** One rate limit: at most `workers` or `percent` per `periodMs`. */
-export type RateLimit = z.output<typeof rateLimitEntry>;
-/** Rate limits of one direction. */
-export type RateLimitDirection = z.output<typeof rateLimitDirection>;
-/** What to do while a metric is out. */
-export type OnMetricError = z.output<typeof onMetricError>;
+/** One rate limit: at most `workers` added (or removed), or `percent` of the size, per `periodMs`. */
+export type RateLimit = { workers: number; periodMs: number } | { percent: number; periodMs: number };
+
+/** Rate limits of one direction, as written. */
+export interface RateLimitOptions {
+  /** One or more limits; `select` picks between them. */
+  limits: RateLimit[];
+  /** `max`: the most permissive limit wins (HPA's default); `min`: the most restrictive; `disabled`: no scaling this way. @default 'max' */
+  select?: 'max' | 'min' | 'disabled';
+}
+
+/** Rate limits of one direction, validated. */
+export interface RateLimitDirection {
+  limits: RateLimit[];
+  select: 'max' | 'min' | 'disabled';
+}
+
+/**
+ * What to do while a metric the policy needs is out: `hold` the current size (the default: never scale down on
+ * missing data); `fallback` to `replicas` after `after` consecutive outages (default 3); `fail-open` to `max` after
+ * `after` outages (default 1).
+ */
+export type OnMetricError =
+  | { action: 'hold' }
+  | { action: 'fallback'; replicas: number; after?: number }
+  | { action: 'fail-open'; after?: number };
+
+/** Options of the {@link Autoscaler}. Times are in milliseconds. */
+export interface AutoscalerOptions {
+  /** Shown in logs. @default 'autoscaler' */
+  name?: string;
+  /** Where the numbers come from; several sources are merged by key. */
+  metrics: MetricSource | MetricSource[];
+  /** The fleet. */
+  provider: ScalingProvider;
+  /** Turns readings into a desired size. */
+  policy: Policy;
+  /** The least size; 0 needs a provider that can scale to zero. @default 1 */
+  min?: number;
+  /** The largest size. */
+  max: number;
+  /** Time between ticks (fixed rate; an overrunning tick makes the next slots skip). @default 10_000 */
+  intervalMs?: number;
+  /** Per metric source read; a read that overruns is an outage. @default 5_000 */
+  metricTimeoutMs?: number;
+  /** Per provider `status` / `scaleTo` call and leader campaign. @default 60_000 */
+  providerTimeoutMs?: number;
+  /** Samples older than this (by their `at`) are stale: an outage. A source's own `maxAgeMs` wins. */
+  metricMaxAgeMs?: number;
+  /** With `min: 0`: leave zero only when `metric` is above `above`; return to zero only after `cooldown.down` idle. */
+  activation?: { metric: string; above?: number };
+  /** HPA's stabilization windows. @default { up: 0, down: 0 } */
+  stabilization?: { up?: number; down?: number };
+  /** No scale-up within `up` of the last scale-up; no scale-down within `down` of the last scaling event. @default { up: 0, down: 60_000 } */
+  cooldown?: { up?: number; down?: number };
+  /** At most so many workers (or percent) per period, per direction. @default {} */
+  rateLimit?: { up?: RateLimitOptions; down?: RateLimitOptions };
+  /** @default { action: 'hold' } */
+  onMetricError?: OnMetricError;
+  /** Decide and emit, never call the provider (S2's `platform: manual`). @default false */
+  dryRun?: boolean;
+  /** Backoff after a failed `scaleTo`: `baseMs × 2^(failures − 1)`, at most `maxMs`. @default { baseMs: 1_000, maxMs: 60_000 } */
+  retry?: { baseMs?: number; maxMs?: number };
+  /** @default systemClock */
+  clock?: Clock;
+  /** Only the leader acts; the others emit `not-leader` decisions. */
+  leader?: LeaderElector;
+  /** Where to log; pino and console fit. @default silentLogger */
+  logger?: Logger;
+}
+autoscalerSchema satisfies z.ZodType<unknown, AutoscalerOptions>;
+
+/** Autoscaler options after validation, with every default filled in. */
+export interface ResolvedOptions
+  extends Required<
+    Pick<
+      AutoscalerOptions,
+      'name' | 'metrics' | 'provider' | 'policy' | 'min' | 'max' | 'intervalMs' | 'metricTimeoutMs' | 'providerTimeoutMs' | 'dryRun'
+    >
+  > {
+  metricMaxAgeMs?: number;
+  activation?: { metric: string; above: number };
+  stabilization: { up: number; down: number };
+  cooldown: { up: number; down: number };
+  rateLimit: { up?: RateLimitDirection; down?: RateLimitDirection };
+  onMetricError: { action: 'hold' } | { action: 'fallback'; replicas: number; after: number } | { action: 'fail-open'; after: number };
+  retry: { baseMs: number; maxMs: number };
+  clock?: Clock;
+  leader?: LeaderElector;
+  logger?: Logger;
+}
 
 /** Validates Autoscaler options; the error names each bad field and what was expected. */
 export function parseAutoscalerOptions(input: AutoscalerOptions): ResolvedOptions {
-  return parseWith(autoscalerSchema, input, 'core', 'Autoscaler options');
+  const parsed: ResolvedOptions = parseWith(autoscalerSchema, input, 'core', 'Autoscaler options');
+  return parsed;
 }

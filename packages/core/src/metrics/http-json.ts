@@ -12,7 +12,19 @@ const schema = z.object({
 });
 
 /** Options of {@link httpJsonMetric}. */
-export type HttpJsonMetricOptions = z.input<typeof schema>;
+export interface HttpJsonMetricOptions {
+  /** The endpoint, answering JSON. */
+  url: string;
+  /** A dotted path per metric key: `{ pending: 'queue.pending' }`. A single string reads one key named after its last segment. */
+  path: string | Record<string, string>;
+  /** Extra request headers (an `authorization` header, say). @default {} */
+  headers?: Record<string, string>;
+  /** Shown in errors and decisions. @default `http <pathname>` */
+  name?: string;
+  /** Readings older than this are stale. */
+  maxAgeMs?: number;
+}
+schema satisfies z.ZodType<unknown, HttpJsonMetricOptions>;
 
 function dig(body: unknown, path: string): unknown {
   let here = body;

@@ -10,7 +10,15 @@ const schema = z.object({
 });
 
 /** Options of {@link rateOf}. */
-export type RateOfOptions = z.input<typeof schema>;
+export interface RateOfOptions {
+  /** The key of the monotonic counter to derive from (`enqueuedTotal`). */
+  counter: string;
+  /** The key under which the per-second rate is added (`arrivalRate`). */
+  as: string;
+  /** Times readings that carry no `at` of their own. @default systemClock */
+  clock?: Clock;
+}
+schema satisfies z.ZodType<unknown, RateOfOptions>;
 
 /**
  * Adds a per-second rate derived from a monotonic counter (`enqueuedTotal` → `arrivalRate`) to a source's

@@ -17,7 +17,19 @@ const schema = z
   });
 
 /** Options of {@link ceilTarget}. */
-export type CeilTargetOptions = z.input<typeof schema>;
+export interface CeilTargetOptions {
+  /** The metric key to read, such as a queue's `ready` count. */
+  metric: string;
+  /** Jobs one worker should carry when scaling up: the desire is `ceil(value / perWorker)`. */
+  perWorker: number;
+  /** Scale up when the load per worker is above this (S0: 8). */
+  scaleUpAbove: number;
+  /** Scale down when the load per worker is below this (S0: 2). Not above `scaleUpAbove`. */
+  scaleDownBelow: number;
+  /** Jobs per worker when scaling down: `ceil(value / downDivisor)` (S0: 7.5). @default perWorker */
+  downDivisor?: number;
+}
+schema satisfies z.ZodType<unknown, CeilTargetOptions>;
 
 /**
  * S0's rule: when the load per worker is above `scaleUpAbove`, size the fleet to `ceil(value / perWorker)`;

@@ -5,7 +5,11 @@ import { definePolicy, policyOptions } from './common.js';
 const schema = z.object({ mode: z.enum(['max', 'min', 'sum']).default('max') });
 
 /** Options of {@link combine}. */
-export type CombineOptions = z.input<typeof schema>;
+export interface CombineOptions {
+  /** `max`: the largest desire wins; `min`: the smallest; `sum`: each policy sizes its own share. @default 'max' */
+  mode?: 'max' | 'min' | 'sum';
+}
+schema satisfies z.ZodType<unknown, CombineOptions>;
 
 const isPolicy = (p: unknown): p is Policy =>
   typeof p === 'object' && p !== null && typeof (p as Policy).propose === 'function' && Array.isArray((p as Policy).keys);

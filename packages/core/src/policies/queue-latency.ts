@@ -12,7 +12,19 @@ const schema = z.object({
 });
 
 /** Options of {@link queueLatency}. */
-export type QueueLatencyOptions = z.input<typeof schema>;
+export interface QueueLatencyOptions {
+  /** The metric key of the jobs waiting. @default 'ready' */
+  backlog?: string;
+  /** The metric key of arrivals per second (see `rateOf`). Without it, only the backlog counts. */
+  arrivalRate?: string;
+  /** The metric key of the oldest waiting job's age in ms: no scale-down while it exceeds `targetWaitMs`. */
+  oldestAge?: string;
+  /** How long one job keeps one worker busy, in ms. */
+  serviceTimeMs: number;
+  /** The wait you aim for, in ms. */
+  targetWaitMs: number;
+}
+schema satisfies z.ZodType<unknown, QueueLatencyOptions>;
 
 /**
  * Sizes the fleet for wait time rather than depth (Little's law): enough workers to keep up with arrivals

@@ -31,7 +31,21 @@ const window = z
   .refine((w) => w.min === undefined || w.max === undefined || w.min <= w.max, { message: 'min must not be above max', path: ['min'] });
 
 /** A time window that raises `min` and/or lowers `max`: `{ cron: '0 9 * * 1-5', durationMs: 9 * 3600_000, min: 3 }`. */
-export type ScheduleWindow = z.input<typeof window>;
+export interface ScheduleWindow {
+  /** Shown in reasons. @default the cron expression */
+  name?: string;
+  /** When the window opens, a 5-field cron expression. */
+  cron: string;
+  /** How long it stays open, in ms. */
+  durationMs: number;
+  /** IANA time zone of the cron expression. @default 'UTC' */
+  timezone?: string;
+  /** The least size while open. */
+  min?: number;
+  /** The largest size while open. */
+  max?: number;
+}
+window satisfies z.ZodType<unknown, ScheduleWindow>;
 
 /**
  * Wraps a policy with cron windows that raise `min` (business hours) or lower `max` (batch nights).

@@ -18,8 +18,20 @@ const schema = z
     path: ['targetValue'],
   });
 
-/** Options of {@link targetTracking}. */
-export type TargetTrackingOptions = z.input<typeof schema>;
+/** Options of {@link targetTracking}: exactly one of `targetValue` and `averageValue`. */
+export interface TargetTrackingOptions {
+  /** The metric key to read. */
+  metric: string;
+  /** Keep the metric at this value; the fleet scales with `value / targetValue` (average CPU, latency). */
+  targetValue?: number;
+  /** Each worker should carry this much of the metric, a total (pending jobs per worker). */
+  averageValue?: number;
+  /** The dead band around a ratio of 1, boundaries included, one for both directions or one each. @default 0.1 */
+  tolerance?: number | { up?: number; down?: number };
+  /** Size the `targetValue` form on the current size, or on the ready count as HPA does for object metrics. @default 'current' */
+  basis?: 'current' | 'ready';
+}
+schema satisfies z.ZodType<unknown, TargetTrackingOptions>;
 
 /**
  * Kubernetes HPA's (and Nomad's target-value) rule.

@@ -25,10 +25,31 @@ const schema = z.object({
   step,
 });
 
-/** One comparison: `{ metric: 'cpu', above: 60 }`, `{ metric: 'queue', above: 3, perWorker: true }`. */
-export type ThresholdRule = z.input<typeof rule>;
+/** One comparison, with exactly one of `above`, `below`, `atLeast`, `atMost`: `{ metric: 'cpu', above: 60 }`. */
+export interface ThresholdRule {
+  /** The metric key to read. */
+  metric: string;
+  /** Holds when the figure is strictly above this. */
+  above?: number;
+  /** Holds when the figure is strictly below this. */
+  below?: number;
+  /** Holds when the figure is at least this. */
+  atLeast?: number;
+  /** Holds when the figure is at most this (`{ metric: 'queue', atMost: 0 }`: the queue is empty). */
+  atMost?: number;
+  /** Compare `value / workers` instead of `value` (S3's "queue > 3 × workers"). @default false */
+  perWorker?: boolean;
+}
 /** Options of {@link thresholds}. */
-export type ThresholdsOptions = z.input<typeof schema>;
+export interface ThresholdsOptions {
+  /** Scale up when ANY of these holds. */
+  up: ThresholdRule[];
+  /** Scale down only when ALL of these hold. */
+  down: ThresholdRule[];
+  /** Workers added or removed per decision. @default 1 */
+  step?: number;
+}
+schema satisfies z.ZodType<unknown, ThresholdsOptions>;
 
 type ParsedRule = z.output<typeof rule>;
 

@@ -19,7 +19,19 @@ const schema = z
   });
 
 /** Options of {@link utilization}. Fractions: 0.8 means 80 %. */
-export type UtilizationOptions = z.input<typeof schema>;
+export interface UtilizationOptions {
+  /** The metric key to read (S2: the mailbox count). */
+  metric: string;
+  /** What one worker can carry (S2: 1000 mailboxes). */
+  capacityPerWorker: number;
+  /** Add `step` workers when utilization is above this fraction (S2: 0.8). */
+  scaleUpAbove: number;
+  /** Remove `step` workers when utilization is below this fraction (S2: 0.3). Not above `scaleUpAbove`. */
+  scaleDownBelow: number;
+  /** Workers added or removed per decision. @default 1 */
+  step?: number;
+}
+schema satisfies z.ZodType<unknown, UtilizationOptions>;
 
 /**
  * S2's rule: utilization = value / (workers × capacityPerWorker); above `scaleUpAbove` add `step` workers,

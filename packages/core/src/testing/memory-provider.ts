@@ -14,7 +14,23 @@ const optionsSchema = z.object({
 });
 
 /** Options of {@link memoryProvider}. */
-export type MemoryProviderOptions = z.input<typeof optionsSchema>;
+export interface MemoryProviderOptions {
+  /** @default 'memory' */
+  name?: string;
+  /** Workers at the start, all ready. @default 1 */
+  initial?: number;
+  /** @default systemClock */
+  clock?: Clock;
+  /** A new worker is `starting` for this long, then ready. @default 0 */
+  startupMs?: number;
+  /** Every `status` and `scaleTo` call takes this long on the clock (honouring its abort signal). @default 0 */
+  delayMs?: number;
+  /** Declared as `capabilities.maxSize`; larger targets are refused. */
+  maxSize?: number;
+  /** Declared as `capabilities.scaleToZero`. @default true */
+  scaleToZero?: boolean;
+}
+optionsSchema satisfies z.ZodType<unknown, MemoryProviderOptions>;
 
 /** One in-memory worker: its index, and when it was started (it is ready `startupMs` later). */
 export interface MemoryWorker {

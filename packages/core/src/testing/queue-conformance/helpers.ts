@@ -19,7 +19,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** Sleeps past a lease of `leaseMs` taken now, with a margin for timer and clock granularity. */
 export const sleepPast = (leaseMs: number) => sleep(Math.ceil(leaseMs * 1.5) + 50);
 
-/** Asserts that `promise` rejects with a @fleet error of `code` whose message mentions each of `mentions`. */
+/** Asserts that `promise` rejects with a `@fleet` error of `code` whose message mentions each of `mentions`. */
 export async function rejectsWith(promise: Promise<unknown>, code: string, ...mentions: string[]): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     const { code: actual, message } = (error ?? {}) as { code?: unknown; message?: unknown };
