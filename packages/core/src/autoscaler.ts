@@ -29,6 +29,26 @@ export interface AutoscalerEvents {
   leader: (event: { id: string; leading: boolean }) => void;
 }
 
+/** What {@link Autoscaler.snapshot} returns. */
+export interface AutoscalerSnapshot {
+  name: string;
+  /** Ticking (`start()` called, `stop()` not). */
+  running: boolean;
+  /** With a leader elector: whether this instance leads. */
+  leading?: boolean;
+  /** The provider's target at the last tick; undefined before the first. */
+  current: number | undefined;
+  /** The policy's last desire. */
+  desired: number | undefined;
+  /** Whether bounds, the up cooldown and a pause would let a scale-up happen now. */
+  canScaleUp: boolean;
+  /** Whether bounds, the down cooldown and a pause would let a scale-down happen now. */
+  canScaleDown: boolean;
+  paused?: 'all' | 'scaleIn' | 'scaleOut';
+  override?: { replicas: number; until: number };
+  lastDecision: Decision | undefined;
+}
+
 const overrideSchema = z
   .object({ untilMs: z.number().int().positive().optional(), forMs: z.number().int().positive().optional() })
   .refine((o) => (o.untilMs === undefined) !== (o.forMs === undefined), {
@@ -113,6 +133,38 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   /** The last Decision, if any tick ran. */
   get lastDecision(): Decision | undefined {
     return this.last;
+  }
+
+  /**
+   * What an operator wants to see (S2's status endpoint): the last size read from the provider, the last desire,
+   * whether a scale-up or scale-down could happen now (bounds, cooldowns, pause), the modes, and the last decision.
+   */
+  snapshot(): AutoscalerSnapshot {
+    const o = this.options;
+    const now = this.clock.now();
+    const current = this.lastStatus?.target;
+    const { lastUpAt, lastEventAt } = this.state;
+    const since = (t: number | undefined) => (t === undefined ? Number.POSITIVE_INFINITY : now - t);
+    const providerAt = this.lastStatus?.lastScaledAt;
+    const lastAny = Math.max(lastEventAt ?? Number.NEGATIVE_INFINITY, providerAt ?? Number.NEGATIVE_INFINITY);
+    const paused = this.modes.paused;
+    return {
+      name: o.name,
+      running: this.running,
+      ...(this.leading !== undefined ? { leading: this.leading } : {}),
+      current,
+      desired: this.last?.desired,
+      canScaleUp: current !== undefined && current < o.max && paused !== 'all' && paused !== 'scaleOut' && since(lastUpAt) >= o.cooldown.up,
+      canScaleDown:
+        current !== undefined &&
+        current > o.min &&
+        paused !== 'all' &&
+        paused !== 'scaleIn' &&
+        since(Number.isFinite(lastAny) ? lastAny : undefined) >= o.cooldown.down,
+      ...(paused ? { paused } : {}),
+      ...(this.modes.override && this.modes.override.until > now ? { override: { ...this.modes.override } } : {}),
+      lastDecision: this.last,
+    };
   }
 
   /** Whether `start()` was called and `stop()` was not. */
@@ -206,6 +258,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       );
       const at = this.clock.now();
       this.state = recordScale(o, this.state, at, decision.from, decision.to);
+      this.lastStatus = { ...status, target: decision.to };
       this.logger.info(
         { from: decision.from, to: decision.to, code: decision.code },
         `scaled ${decision.from} → ${decision.to}: ${decision.reason}`,

@@ -1,9 +1,10 @@
 // The public surface of @fleet/core.
-export { Autoscaler, type AutoscalerEvents, type ErrorPhase } from './autoscaler.js';
+export { Autoscaler, type AutoscalerEvents, type AutoscalerSnapshot, type ErrorPhase } from './autoscaler.js';
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { clearFailures, type DecideResult, decide, recordFailure, recordScale } from './decide.js';
 export { actionOf, DECISION_CODES, type Decision, type DecisionAction, type DecisionCode } from './decision.js';
 export { describeValue, FleetError, type FleetErrorCode, fleetError, isFleetError, parseWith } from './errors.js';
+export { type RequestHandler, type StatusHandlerOptions, statusHandler } from './http/status-handler.js';
 export type { LeaderElector } from './leader.js';
 export { consoleLogger, type LogFn, type Logger, silentLogger } from './logger.js';
 export type { MetricReading, MetricSample, MetricSource } from './metric.js';

@@ -1,0 +1,109 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Autoscaler } from '../autoscaler.js';
+import { parseWith } from '../errors.js';
+import type { MetricSource } from '../metric.js';
+
+/** Options of {@link statusHandler}. */
+export interface StatusHandlerOptions {
+  /** Bearer token that `POST /trigger` requires. Without one, the trigger answers 403. */
+  token?: string;
+  /** Also require the token for `GET /status`. @default false */
+  protectStatus?: boolean;
+  /** Prefix of both routes, e.g. '/api/auto-scaler'. @default '' */
+  basePath?: string;
+}
+
+const schema = z.object({
+  token: z.string().min(16, 'expected a token of at least 16 characters').optional(),
+  protectStatus: z.boolean().default(false),
+  basePath: z
+    .string()
+    .regex(/^(\/[\w.~-]+)*$/, "expected '' or a path such as '/api/auto-scaler'")
+    .default(''),
+});
+schema satisfies z.ZodType<unknown, StatusHandlerOptions>;
+
+/** A Node request handler; with `next`, requests it does not own go on (express, connect). */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Compares in constant time: both sides are hashed first, so neither length nor content leaks through timing. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** The configuration shown by `/status`: numbers and names only, never the provider's or sources' settings. */
+function publicConfig(scaler: Autoscaler) {
+  const o = scaler.options;
+  const sources = (Array.isArray(o.metrics) ? o.metrics : [o.metrics]) as MetricSource[];
+  return {
+    name: o.name,
+    min: o.min,
+    max: o.max,
+    intervalMs: o.intervalMs,
+    cooldown: o.cooldown,
+    stabilization: o.stabilization,
+    rateLimit: o.rateLimit,
+    onMetricError: o.onMetricError,
+    dryRun: o.dryRun,
+    ...(o.activation ? { activation: o.activation } : {}),
+    policy: o.policy.name,
+    provider: o.provider.name,
+    metrics: sources.map((s) => s.name),
+  };
+}
+
+/**
+ * `GET {basePath}/status` and `POST {basePath}/trigger` for an Autoscaler, as a plain Node request handler that
+ * `http.createServer`, express or any connect-style router takes. `/status` answers the snapshot (current, desired,
+ * canScaleUp, canScaleDown, the last decision and its metrics, the configuration without secrets); `/trigger`
+ * checks the bearer token in constant time (401 otherwise), runs one tick and answers its Decision.
+ *
+ * @example http.createServer(statusHandler(scaler, { token: process.env.ADMIN_TOKEN, basePath: '/api/auto-scaler' })).listen(8080, '127.0.0.1')
+ */
+export function statusHandler(scaler: Autoscaler, options: StatusHandlerOptions = {}): RequestHandler {
+  const o = parseWith(schema, options, 'core', 'statusHandler options');
+  const unauthorized = (res: ServerResponse) =>
+    send(res, 401, { error: 'unauthorized: send Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer' });
+  return (req, res, next) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = path === `${o.basePath}/status` ? 'status' : path === `${o.basePath}/trigger` ? 'trigger' : undefined;
+    if (!route) {
+      if (next) next();
+      else send(res, 404, { error: `not found: ${path}` });
+      return;
+    }
+    const method = route === 'status' ? 'GET' : 'POST';
+    if (req.method !== method && !(route === 'status' && req.method === 'HEAD')) {
+      send(res, 405, { error: `${route} takes ${method}` }, { allow: method });
+      return;
+    }
+    const authorized = o.token !== undefined && bearerMatches(req.headers.authorization, o.token);
+    if (route === 'status') {
+      if (o.protectStatus && !authorized) return unauthorized(res);
+      const snapshot = scaler.snapshot();
+      send(res, 200, {
+        ...snapshot,
+        enabled: snapshot.running,
+        metrics: snapshot.lastDecision?.metrics ?? {},
+        config: publicConfig(scaler),
+      });
+      return;
+    }
+    if (o.token === undefined) return send(res, 403, { error: 'trigger disabled: no token configured' });
+    if (!authorized) return unauthorized(res);
+    scaler.evaluate().then(
+      (decision) => send(res, 200, decision),
+      (error: unknown) => (next ? next(error) : send(res, 500, { error: String((error as Error)?.message ?? error) })),
+    );
+  };
+}
