@@ -31,6 +31,7 @@ export {
   type ScalerState,
 } from './rules/state.js';
 export { murmur3, owns, type ShardMembership, shardOf } from './shard.js';
+export { type SimulateOptions, type SimulationResult, type SimulationSummary, simulate, type TimelinePoint } from './simulator/simulate.js';
 export { withTimeout } from './timeout.js';
 export type { WorkerErrorPhase, WorkerEvents, WorkerHandle } from './worker/events.js';
 export type { JobContext, JobHandler, RunWorkerOptions } from './worker/options.js';

@@ -1,0 +1,81 @@
+import type { TimelinePoint } from './simulate.js';
+
+/** The timeline as a fixed-width text table, one row per tick (S0's timeline table). */
+export function renderTable(timeline: readonly TimelinePoint[]): string {
+  const rows = timeline.map((p) => [
+    (p.t / 1000).toFixed(1),
+    String(p.queue),
+    String(p.workers),
+    String(p.ready),
+    p.action,
+    p.code,
+    p.reason,
+  ]);
+  const head = ['t (s)', 'queue', 'workers', 'ready', 'action', 'code', 'reason'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : i < 4 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+const escape = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
+
+/** A "nice" axis maximum: 1, 2 or 5 times a power of ten, at least `value`. */
+function niceMax(value: number): number {
+  if (value <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const m of [1, 2, 5, 10]) if (m * power >= value) return m * power;
+  return 10 * power;
+}
+
+/**
+ * Queue depth (filled, left axis) and workers (step line, right axis) over time, as a standalone SVG document
+ * with no external resources, so it can be opened in a browser or embedded in a README.
+ */
+export function renderSvg(
+  timeline: ReadonlyArray<Pick<TimelinePoint, 't' | 'queue' | 'workers'>>,
+  options: { title?: string; width?: number; height?: number } = {},
+): string {
+  const width = options.width ?? 800;
+  const height = options.height ?? 320;
+  const pad = { left: 56, right: 56, top: 40, bottom: 40 };
+  const w = width - pad.left - pad.right;
+  const h = height - pad.top - pad.bottom;
+  const tMax = Math.max(1, ...timeline.map((p) => p.t));
+  const qMax = niceMax(Math.max(...timeline.map((p) => p.queue), 1));
+  const wMax = niceMax(Math.max(...timeline.map((p) => p.workers), 1));
+  const x = (t: number) => pad.left + (t / tMax) * w;
+  const yq = (q: number) => pad.top + h - (q / qMax) * h;
+  const yw = (n: number) => pad.top + h - (n / wMax) * h;
+  const f = (n: number) => n.toFixed(1);
+  const queueArea = [
+    `M${f(x(timeline[0]?.t ?? 0))},${f(yq(0))}`,
+    ...timeline.map((p) => `L${f(x(p.t))},${f(yq(p.queue))}`),
+    `L${f(x(timeline[timeline.length - 1]?.t ?? 0))},${f(yq(0))}Z`,
+  ].join(' ');
+  // A step line: the size holds until the tick that changes it.
+  const workerSteps = timeline
+    .map((p, i) => (i === 0 ? `M${f(x(p.t))},${f(yw(p.workers))}` : `H${f(x(p.t))} V${f(yw(p.workers))}`))
+    .join(' ');
+  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
+  const label = (n: number) => String(Math.round(n * 10) / 10);
+  const axis = [
+    ...ticks.map((k) => `<text x="${pad.left - 8}" y="${f(yq(k * qMax) + 4)}" text-anchor="end">${label(k * qMax)}</text>`),
+    ...ticks.map((k) => `<text x="${width - pad.right + 8}" y="${f(yw(k * wMax) + 4)}">${label(k * wMax)}</text>`),
+    ...ticks.map(
+      (k) => `<text x="${f(x(k * tMax))}" y="${height - pad.bottom + 18}" text-anchor="middle">${Math.round((k * tMax) / 1000)} s</text>`,
+    ),
+    ...ticks.map((k) => `<line x1="${pad.left}" x2="${width - pad.right}" y1="${f(yq(k * qMax))}" y2="${f(yq(k * qMax))}" stroke="#ddd"/>`),
+  ];
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="${pad.left}" y="22" font-size="15" font-weight="bold">${escape(options.title ?? 'Queue depth and workers')}</text>`,
+    ...axis,
+    `<path d="${queueArea}" fill="#9ecae1" fill-opacity="0.6" stroke="#3182bd"/>`,
+    `<path d="${workerSteps}" fill="none" stroke="#e6550d" stroke-width="2.5"/>`,
+    `<text x="${pad.left - 8}" y="${pad.top - 8}" text-anchor="end" fill="#3182bd">queue</text>`,
+    `<text x="${width - pad.right + 8}" y="${pad.top - 8}" fill="#e6550d">workers</text>`,
+    '</svg>',
+  ].join('\n');
+}
