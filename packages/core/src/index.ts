@@ -10,7 +10,13 @@ export { consoleLogger, type LogFn, type Logger, silentLogger } from './logger.j
 export type { MetricReading, MetricSample, MetricSource } from './metric.js';
 export { type HttpJsonMetricOptions, httpJsonMetric } from './metrics/http-json.js';
 export { type ProcessMetricsOptions, processMetrics } from './metrics/process.js';
-export { type PromClient, type PrometheusCollectorOptions, prometheusCollector } from './metrics/prometheus.js';
+export {
+  type MetricClass,
+  type PromClient,
+  type PrometheusCollectorOptions,
+  type PromMetric,
+  prometheusCollector,
+} from './metrics/prometheus.js';
 export { type RateOfOptions, rateOf } from './metrics/rate.js';
 export { type MetricProblem, type MetricsRead, readMetrics } from './metrics/read.js';
 export type { AutoscalerOptions, OnMetricError, RateLimit, RateLimitDirection, RateLimitOptions, ResolvedOptions } from './options.js';

@@ -2,7 +2,7 @@ import type { Autoscaler } from '../autoscaler.js';
 import { fleetError } from '../errors.js';
 
 /** The part of prom-client's metric classes the collector uses (so core needs no import of prom-client). */
-interface PromMetric {
+export interface PromMetric {
   set?(labels: Record<string, string>, value: number): void;
   inc?(labels: Record<string, string>, value?: number): void;
   observe?(labels: Record<string, string>, value: number): void;
@@ -15,7 +15,7 @@ interface MetricConfig {
   buckets?: number[];
 }
 /** Any of prom-client's metric constructors; typed loosely so that its generic classes fit. */
-type MetricClass = new (...args: never[]) => PromMetric;
+export type MetricClass = new (...args: never[]) => PromMetric;
 const make = (Metric: MetricClass, config: MetricConfig): PromMetric =>
   new (Metric as unknown as new (c: MetricConfig) => PromMetric)(config);
 
