@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fleetError } from '@fleet/core';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig, type ResolvedConfig } from './config-schema.js';
+import { envKeyOf, fromEnv } from './env.js';
+
+/** Where a configuration came from, for error messages: a file path, or the environment prefix. */
+export interface ConfigSource {
+  kind: 'file' | 'env';
+  /** The file path, or the prefix (`FLEET_`). */
+  where: string;
+}
+
+async function readFile(path: string): Promise<unknown> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') return JSON.parse(readFileSync(path, 'utf8'));
+  if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(path, 'utf8'));
+  if (['.js', '.mjs', '.cjs'].includes(ext)) return ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+  if (['.ts', '.mts', '.cts'].includes(ext)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }).default;
+  }
+  throw new Error(`unknown config format '${ext}': use .json, .yaml, .yml, .js, .mjs, .cjs or .ts`);
+}
+
+/** Replaces every string `env:NAME` with the variable's value, so secrets stay out of config files. */
+function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
+  if (typeof value === 'string' && value.startsWith('env:')) {
+    const name = value.slice(4);
+    const found = env[name];
+    if (found === undefined) throw new Error(`${path.join('.')}: environment variable ${name} is not set`);
+    return found;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => resolveEnvRefs(v, env, [...path, String(i)]));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvRefs(v, env, [...path, k])]));
+  }
+  return value;
+}
+
+/**
+ * Loads and validates a daemon configuration from a file (JSON, YAML, or a JS/TS module whose default export has
+ * the same shape) or, without a file, from environment variables with `prefix`. Throws a FleetError
+ * `invalid-options` whose message is one line naming the file (or variable) and the key.
+ */
+export async function loadConfig(
+  file: string | undefined,
+  options: { env?: NodeJS.ProcessEnv; prefix?: string } = {},
+): Promise<{ config: ResolvedConfig; source: ConfigSource }> {
+  const env = options.env ?? process.env;
+  const prefix = options.prefix ?? 'FLEET_';
+  const source: ConfigSource = file ? { kind: 'file', where: file } : { kind: 'env', where: prefix };
+  let raw: unknown;
+  try {
+    raw = resolveEnvRefs(file ? await readFile(resolve(file)) : fromEnv(env, prefix), env);
+  } catch (error) {
+    throw fleetError('cli', 'invalid-options', `${source.where}: ${(error as Error).message}`, error);
+  }
+  const parsed = parseConfig(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.map(String) ?? [];
+    const key = source.kind === 'env' ? envKeyOf(prefix, path) : path.join('.') || '(top level)';
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
+    throw fleetError('cli', 'invalid-options', `${source.where}: ${key}: ${issue?.message}${more}`, parsed.error);
+  }
+  return { config: parsed.data, source };
+}
