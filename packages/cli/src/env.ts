@@ -28,7 +28,10 @@ export function fromEnv(env: NodeJS.ProcessEnv, prefix: string): Record<string, 
     let here: Record<string | number, unknown> = root;
     path.forEach((key, i) => {
       if (i === path.length - 1) here[key] = value(text);
-      else here = (here[key] ??= typeof path[i + 1] === 'number' ? [] : {}) as Record<string | number, unknown>;
+      else {
+        here[key] ??= typeof path[i + 1] === 'number' ? [] : {};
+        here = here[key] as Record<string | number, unknown>;
+      }
     });
   }
   return root;

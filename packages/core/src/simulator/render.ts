@@ -18,7 +18,7 @@ export function renderTable(timeline: readonly TimelinePoint[]): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-const escape = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
+const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
 
 /** A "nice" axis maximum: 1, 2 or 5 times a power of ten, at least `value`. */
 function niceMax(value: number): number {
@@ -70,7 +70,7 @@ export function renderSvg(
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${pad.left}" y="22" font-size="15" font-weight="bold">${escape(options.title ?? 'Queue depth and workers')}</text>`,
+    `<text x="${pad.left}" y="22" font-size="15" font-weight="bold">${escapeXml(options.title ?? 'Queue depth and workers')}</text>`,
     ...axis,
     `<path d="${queueArea}" fill="#9ecae1" fill-opacity="0.6" stroke="#3182bd"/>`,
     `<path d="${workerSteps}" fill="none" stroke="#e6550d" stroke-width="2.5"/>`,
