@@ -22,6 +22,7 @@ export interface SlotConfig {
 
 /** What a slot tells its provider. */
 export interface SlotListener {
+  spawn(slot: ChildSlot): void;
   ready(slot: ChildSlot): void;
   exit(slot: ChildSlot, code: number | null, signal: NodeJS.Signals | null, expected: boolean): void;
   restart(slot: ChildSlot, inMs: number): void;
@@ -68,6 +69,7 @@ export class ChildSlot {
       serialization: 'json',
     });
     this.child = child;
+    this.listener.spawn(this);
     if (c.output === 'prefix' && child.stdout && child.stderr) {
       pipePrefixed(child.stdout, c.stdout, `[${this.id}] `);
       pipePrefixed(child.stderr, c.stderr, `[${this.id}] `);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readFile, rmdir, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { LeaderElector } from '@fleet/core';
 import { parseWith } from '@fleet/core';
@@ -32,6 +32,9 @@ interface Owner {
   host: string;
 }
 
+/** A breaker holds its guard for a few file operations; one older than this died holding it. */
+const BREAK_GUARD_STALE_MS = 10_000;
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -44,7 +47,7 @@ const alive = (pid: number) => {
 /**
  * A LeaderElector for the copies of a service on one host: the leader holds a lock file (created exclusively) and
  * refreshes it on each campaign. A candidate takes the lock over when its owner's pid is gone or the file is older
- * than `staleMs`; the stale file is moved aside by an atomic rename and checked, so two candidates never both win.
+ * than `staleMs`; a stale lock is broken under a second exclusive lock and only if unchanged, so two candidates never both win.
  *
  * @example
  * const leader = fileLeader({ path: '/tmp/my-app.autoscaler.lock' });
@@ -81,19 +84,25 @@ export function fileLeader(options: FileLeaderOptions): LeaderElector {
     }
   };
 
-  // Moves a lock we judged stale aside; if what we moved is not that lock (another candidate replaced it meanwhile),
-  // puts it back with link(), which never overwrites.
-  const breakStale = async (seen: string): Promise<void> => {
-    const aside = `${o.path}.${randomUUID()}.stale`;
+  // Breaking a stale lock happens under a second, exclusive lock (a directory: mkdir is atomic), and only if the
+  // file is still the one judged stale: so two candidates never both break it and both create a new one.
+  const breakStale = async (seen: { raw: string; mtimeMs: number }): Promise<void> => {
+    const guard = `${o.path}.break`;
     try {
-      await rename(o.path, aside);
+      await mkdir(guard);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A breaker that died holding the guard: clear it for the next campaign.
+      const info = await stat(guard).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > BREAK_GUARD_STALE_MS) await rmdir(guard).catch(() => {});
+      return;
     }
-    const moved = await readFile(aside, 'utf8').catch(() => seen);
-    if (moved !== seen) await link(aside, o.path).catch(() => {});
-    await unlink(aside).catch(() => {});
+    try {
+      const now = await read(o.path);
+      if (now && now.raw === seen.raw && now.mtimeMs === seen.mtimeMs) await unlink(o.path).catch(() => {});
+    } finally {
+      await rmdir(guard).catch(() => {});
+    }
   };
 
   return {
@@ -109,7 +118,7 @@ export function fileLeader(options: FileLeaderOptions): LeaderElector {
       if (current) {
         const dead = current.owner?.host === me.host && typeof current.owner.pid === 'number' && !alive(current.owner.pid);
         if (!dead && Date.now() - current.mtimeMs < o.staleMs) return false;
-        await breakStale(current.raw);
+        await breakStale(current);
       }
       signal.throwIfAborted();
       return create();

@@ -90,6 +90,7 @@ export interface ProcessProviderOptions {
 
 /** Events of a {@link ProcessProvider}, one payload object each. */
 export interface ProcessProviderEvents {
+  /** A worker process was started (first start or restart). */
   spawn: (event: { workerId: string; pid: number | undefined }) => void;
   ready: (event: { workerId: string; pid: number | undefined }) => void;
   exit: (event: { workerId: string; code: number | null; signal: NodeJS.Signals | null; expected: boolean }) => void;
@@ -145,6 +146,7 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
     this.name = `process(${o.name})`;
     this.capabilities = { scaleToZero: o.min === 0, maxSize: o.max };
     this.listener = {
+      spawn: (slot) => this.emit('spawn', { workerId: slot.id, pid: slot.child?.pid }),
       ready: (slot) => this.emit('ready', { workerId: slot.id, pid: slot.child?.pid }),
       exit: (slot, code, signal, expected) => this.emit('exit', { workerId: slot.id, code, signal, expected }),
       restart: (slot, inMs) => this.emit('restart', { workerId: slot.id, inMs }),
@@ -190,7 +192,6 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
       this.slots.push(slot);
       this.all.add(slot);
       slot.start();
-      this.emit('spawn', { workerId: slot.id, pid: slot.child?.pid });
     }
     for (const slot of this.slots.splice(target).reverse()) {
       const stopped = slot.stop().finally(() => {

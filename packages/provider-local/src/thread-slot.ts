@@ -70,7 +70,11 @@ export class ThreadSlot {
     });
     worker.on('exit', (code) => this.exited(worker, code));
     if (!c.waitReady && c.readyGraceMs === 0) this.ready = true;
-    else if (c.readyGraceMs > 0) this.timer = setTimeout(() => worker === this.worker && (this.ready = true), c.readyGraceMs);
+    else if (c.readyGraceMs > 0) {
+      this.timer = setTimeout(() => {
+        if (worker === this.worker) this.ready = true;
+      }, c.readyGraceMs);
+    }
   }
 
   /** Posts `'shutdown'`, then terminates the thread after the drain timeout. Resolves once it has exited. */
