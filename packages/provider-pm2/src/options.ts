@@ -30,8 +30,8 @@ const schema = z
     waitReady: z.boolean().default(false),
     readyGraceMs: ms.default(0),
     restart: z
-      .strictObject({ minUptimeMs: ms.default(1_000), maxRestarts: z.number().int().min(0).default(5), backoffMs: ms.default(100) })
-      .default({ minUptimeMs: 1_000, maxRestarts: 5, backoffMs: 100 }),
+      .strictObject({ minUptimeMs: ms.default(1_000), maxRestarts: z.number().int().min(0).default(5) })
+      .default({ minUptimeMs: 1_000, maxRestarts: 5 }),
     pm2Home: z.string().min(1).optional(),
     startDaemon: z.boolean().default(true),
     callTimeoutMs: z.number().finite().positive().optional(),
@@ -77,8 +77,13 @@ export interface Pm2ProviderOptions {
   waitReady?: boolean;
   /** Without `waitReady`: how long after going online a worker counts as ready. With it: PM2's `listen_timeout` (0 → 30 s). @default 0 */
   readyGraceMs?: number;
-  /** PM2's crash handling: `min_uptime`, `max_restarts`, `exp_backoff_restart_delay`. @default { minUptimeMs: 1000, maxRestarts: 5, backoffMs: 100 } */
-  restart?: { minUptimeMs?: number; maxRestarts?: number; backoffMs?: number };
+  /**
+   * PM2's crash handling: after `maxRestarts` exits each within `minUptimeMs` of starting, PM2 marks the worker
+   * `errored` and stops restarting it. No restart delay is set on purpose: with one, PM2 shows such a worker as
+   * `waiting restart` forever, and the provider could not tell it gave up.
+   * @default { minUptimeMs: 1000, maxRestarts: 5 }
+   */
+  restart?: { minUptimeMs?: number; maxRestarts?: number };
   /** The PM2 home of the daemon to use. @default process.env.PM2_HOME, else ~/.pm2 */
   pm2Home?: string;
   /** Start a daemon when none runs (false: fail until one runs). @default true */
@@ -122,6 +127,5 @@ export function appConfig(o: ResolvedPm2Options, index?: number, instances?: num
     ...(o.waitReady ? { wait_ready: true, listen_timeout: o.listenTimeout } : {}),
     min_uptime: o.restart.minUptimeMs,
     max_restarts: o.restart.maxRestarts,
-    exp_backoff_restart_delay: o.restart.backoffMs,
   };
 }
