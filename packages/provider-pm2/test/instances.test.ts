@@ -59,35 +59,43 @@ describe('pm2Provider, instances mode (S4)', () => {
     });
     await provider.scaleTo(2, request());
     const before = (await instances()).map((p) => p.pid);
-    let failures = 0;
-    let answered = 0;
+    const failures: string[] = [];
+    const answeredAt: number[] = [];
     let reloading = true;
-    const load = (async () => {
-      while (reloading) {
-        // A new connection per request (agent: false): a reused keep-alive socket would measure the client, not PM2.
-        await new Promise<void>((resolve) =>
-          get({ host: '127.0.0.1', port, agent: false }, (res) => {
-            res.resume();
-            res.on('end', () => {
-              answered++;
-              resolve();
-            });
-          }).on('error', () => {
-            failures++;
+    // A new connection per request (agent: false): a reused keep-alive socket would measure the client, not PM2.
+    const hit = () =>
+      new Promise<void>((resolve) => {
+        const req = get({ host: '127.0.0.1', port, agent: false, timeout: 2_000 }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            answeredAt.push(Date.now());
             resolve();
-          }),
-        );
-      }
+          });
+        });
+        req.on('timeout', () => req.destroy(new Error('timed out')));
+        req.on('error', (error) => {
+          failures.push(error.message);
+          resolve();
+        });
+      });
+    const load = (async () => {
+      while (reloading) await hit();
     })();
-    await until(() => answered > 10, 5_000, 20);
+    await until(() => answeredAt.length > 10, 5_000, 20);
+    const started = Date.now();
     await provider.reload();
+    const ended = Date.now();
     reloading = false;
     await load;
     const after = (await instances()).map((p) => p.pid);
     expect(after).toHaveLength(2);
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
-    expect(answered).toBeGreaterThan(10);
-    expect(failures).toBe(0);
+    // Served throughout: no stretch of the reload longer than 500 ms without an answer. Node's cluster may reset a
+    // connection it had already handed to an instance that is closing: at most one per replaced instance.
+    const during = [started, ...answeredAt.filter((t) => t > started && t < ended), ended];
+    const gaps = during.slice(1).map((t, i) => t - (during[i] as number));
+    expect(Math.max(...gaps)).toBeLessThan(500);
+    expect(failures.length).toBeLessThanOrEqual(2);
     await provider.close();
   });
 
