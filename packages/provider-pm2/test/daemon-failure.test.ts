@@ -16,10 +16,23 @@ const online = async () => (await daemon.list()).filter((p) => p.name?.startsWit
 
 describe('the PM2 daemon killed under the Autoscaler', () => {
   it("reports error events with phase 'provider', keeps ticking, and scales again once a daemon is back", async () => {
-    const provider = pm2Provider({ mode: 'named', name: 'ha', script, min: 1, max: 4, pm2Home: daemon.home, startDaemon: false, callTimeoutMs: 2_000 });
+    const provider = pm2Provider({
+      mode: 'named',
+      name: 'ha',
+      script,
+      min: 1,
+      max: 4,
+      pm2Home: daemon.home,
+      startDaemon: false,
+      callTimeoutMs: 2_000,
+    });
     const desired = { value: 1 };
     const metric = { name: 'desired', read: async () => ({ desired: desired.value }) };
-    const policy = { name: 'follow', keys: ['desired'], propose: ({ metrics }: { metrics: Record<string, number> }) => ({ desired: metrics.desired as number, reason: 'follow' }) };
+    const policy = {
+      name: 'follow',
+      keys: ['desired'],
+      propose: ({ metrics }: { metrics: Record<string, number> }) => ({ desired: metrics.desired as number, reason: 'follow' }),
+    };
     const scaler = new Autoscaler({ metrics: metric, provider, policy, min: 1, max: 4, intervalMs: 300, cooldown: { up: 0, down: 0 } });
     const errors: { phase: ErrorPhase; message: string }[] = [];
     let ticks = 0;
