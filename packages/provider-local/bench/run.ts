@@ -1,4 +1,5 @@
 // Time from scaleTo(n) to n workers ready (status().ready === n), from 1 worker, median of RUNS runs.
+// Threads get `execArgv: []`: otherwise they inherit this script's tsx loader, which Node runs again in each thread.
 // Run under `flock /tmp/fleet-bench.lock pnpm --filter @fleet/provider-local bench`.
 import { fileURLToPath } from 'node:url';
 import type { ScalingProvider } from '@fleet/core';
@@ -30,7 +31,10 @@ const subjects: [string, () => ScalingProvider & { close(): Promise<void> }][] =
     '@fleet/provider-local processProvider',
     () => processProvider({ script: idle, max: 10, waitReady: true, output: 'ignore', drainTimeoutMs: 5_000 }),
   ],
-  ['@fleet/provider-local threadProvider', () => threadProvider({ file: thread, max: 10, waitReady: true, drainTimeoutMs: 5_000 })],
+  [
+    '@fleet/provider-local threadProvider',
+    () => threadProvider({ file: thread, max: 10, waitReady: true, drainTimeoutMs: 5_000, execArgv: [] }),
+  ],
 ];
 for (const [subject, make] of subjects) {
   for (const n of [4, 10]) {

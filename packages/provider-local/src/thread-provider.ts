@@ -32,6 +32,7 @@ const schema = z
       })
       .default({ baseMs: 100, maxMs: 30_000, minUptimeMs: 1_000, maxUnstable: 5 }),
     resourceLimits: z.custom<WorkerOptions['resourceLimits']>((v) => typeof v === 'object' && v !== null).optional(),
+    execArgv: z.array(z.string()).optional(),
   })
   .superRefine(checkBounds);
 
@@ -60,6 +61,8 @@ export interface ThreadProviderOptions {
   /** As in `processProvider`. @default { baseMs: 100, maxMs: 30_000, minUptimeMs: 1_000, maxUnstable: 5 } */
   restart?: { baseMs?: number; maxMs?: number; minUptimeMs?: number; maxUnstable?: number };
   resourceLimits?: WorkerOptions['resourceLimits'];
+  /** Node flags of the threads. @default this process's `execArgv` (Node's default for worker threads) */
+  execArgv?: string[];
 }
 
 /** Events of a {@link ThreadProvider}. */
@@ -182,8 +185,8 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
     const from = this.slots.length;
     while (this.slots.length < target) {
       const index = this.slots.length + 1;
-      const { file, workerData, env, resourceLimits, drainTimeoutMs, waitReady, readyGraceMs, restart } = this.o;
-      const config = { file, workerData, env, resourceLimits, drainTimeoutMs, waitReady, readyGraceMs, restart };
+      const { file, workerData, env, resourceLimits, execArgv, drainTimeoutMs, waitReady, readyGraceMs, restart } = this.o;
+      const config = { file, workerData, env, resourceLimits, execArgv, drainTimeoutMs, waitReady, readyGraceMs, restart };
       const slot = new ThreadSlot(`${this.o.name}-${index}`, index, config, this.listener);
       this.slots.push(slot);
       slot.start();

@@ -8,6 +8,7 @@ export interface ThreadSlotConfig {
   workerData: unknown;
   env: Record<string, string>;
   resourceLimits?: WorkerOptions['resourceLimits'];
+  execArgv?: string[];
   drainTimeoutMs: number;
   waitReady: boolean;
   readyGraceMs: number;
@@ -54,6 +55,7 @@ export class ThreadSlot {
       workerData: c.workerData,
       env: { ...process.env, ...c.env, WORKER_ID: this.id },
       ...(c.resourceLimits ? { resourceLimits: c.resourceLimits } : {}),
+      ...(c.execArgv ? { execArgv: c.execArgv } : {}),
     });
     this.worker = worker;
     this.alive = true;

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { Autoscaler, type ErrorPhase } from '@fleet/core';
-import { fixedMetric } from '@fleet/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pm2Provider } from '../src/index.js';
 import { startTestDaemon, type TestDaemon, until } from './support/daemon.js';
