@@ -1,0 +1,54 @@
+import { type FleetStatus, parseWith, type ScaleDirection } from '@fleet/core';
+import { z } from 'zod';
+
+/** The scope in this package's error messages: `[fleet] [provider-local] …`. */
+export const SCOPE = 'provider-local';
+
+/** Milliseconds: a finite number >= 0. */
+export const ms = z.number().finite().min(0);
+
+/** Fleet bounds shared by both providers: `min <= max`, checked with the field named. */
+export const boundsShape = {
+  min: z.number().int().min(0).default(0),
+  max: z.number().int().min(1).default(64),
+};
+
+/** Adds the `min <= max` check to an options schema. */
+export function checkBounds<T extends { min: number; max: number }>(value: T, ctx: z.RefinementCtx): void {
+  if (value.min > value.max) {
+    ctx.addIssue({ code: 'custom', path: ['min'], message: `expected min <= max (${value.max}), got ${value.min}` });
+  }
+}
+
+/** Validates a `scaleTo` target against the bounds: a FleetError `invalid-input` naming it, before anything changes. */
+export function parseTarget(target: unknown, min: number, max: number, scope: string): number {
+  const schema = z.number().int().min(min).max(max);
+  return parseWith(schema, target, scope, `scaleTo target (an integer in [${min}, ${max}])`, 'invalid-input');
+}
+
+/** Remembers the last scaling event, for `status().lastScaledAt`. */
+export class ScaleLog {
+  at?: number;
+  direction?: ScaleDirection;
+
+  record(from: number, to: number): void {
+    if (from === to) return;
+    this.at = Date.now();
+    this.direction = to > from ? 'up' : 'down';
+  }
+
+  status(target: number, ready: number, starting: number): FleetStatus {
+    return {
+      target,
+      ready,
+      starting,
+      ...(this.at !== undefined ? { lastScaledAt: this.at } : {}),
+      ...(this.direction ? { lastScaleDirection: this.direction } : {}),
+    };
+  }
+}
+
+/** Restart backoff: `min(maxMs, baseMs × 2^(n-1))` for the n-th quick exit in a row. */
+export function backoffMs(failures: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
+}

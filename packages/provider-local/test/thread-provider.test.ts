@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ThreadProvider, threadProvider } from '../src/index.js';
+import { sleep, until } from './support/proc.js';
+
+// The pool fixture imports this package by name, i.e. its build: the root test script builds first.
+const file = new URL('./fixtures/thread-pool.mjs', import.meta.url);
+const request = () => ({ reason: 'test', signal: new AbortController().signal });
+const pools: ThreadProvider[] = [];
+const pool = async (n: number) => {
+  const p = threadProvider({ file, name: 't', max: 8, waitReady: true, drainTimeoutMs: 5_000 });
+  pools.push(p);
+  await p.scaleTo(n, request());
+  await until(async () => (await p.status(request().signal)).ready === n, 5_000);
+  return p;
+};
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+describe('threadProvider as a pool', () => {
+  it('dispatches to the least-loaded thread, not round robin', async () => {
+    const p = await pool(3);
+    const a = p.run<string>({ ms: 800 });
+    const b = p.run<string>({ ms: 50 });
+    const c = p.run<string>({ ms: 800 });
+    expect(p.load()).toEqual({ 't-1': 1, 't-2': 1, 't-3': 1 });
+    expect(await b).toBe('t-2');
+    // t-2 is idle again while t-1 and t-3 still work: the next task goes to t-2 (round robin would pick t-1).
+    const d = p.run<string>({ ms: 50 });
+    expect(p.load()).toEqual({ 't-1': 1, 't-2': 1, 't-3': 1 });
+    expect(await d).toBe('t-2');
+    expect([await a, await c]).toEqual(['t-1', 't-3']);
+    expect(p.load()).toEqual({ 't-1': 0, 't-2': 0, 't-3': 0 });
+  });
+
+  it('spreads a burst evenly: 9 tasks over 3 threads, 3 each', async () => {
+    const p = await pool(3);
+    const results = await Promise.all(Array.from({ length: 9 }, () => p.run<string>({ ms: 100 })));
+    const counts = Object.fromEntries(['t-1', 't-2', 't-3'].map((id) => [id, results.filter((r) => r === id).length]));
+    expect(counts).toEqual({ 't-1': 3, 't-2': 3, 't-3': 3 });
+  });
+
+  it('scale-in lets a thread finish the task it holds, and sends no new task to it', async () => {
+    const p = await pool(2);
+    p.run({ ms: 10 }); // t-1
+    const held = p.run<string>({ ms: 600 }); // t-2, the newest
+    await sleep(50);
+    await p.scaleTo(1, request());
+    const next = await p.run<string>({ ms: 10 });
+    expect(next).toBe('t-1');
+    expect(await held).toBe('t-2');
+    expect(p.load()).toEqual({ 't-1': 0 });
+  });
+
+  it('run() with no thread rejects with provider-failed', async () => {
+    const p = await pool(0);
+    await expect(p.run({ ms: 1 })).rejects.toMatchObject({ code: 'provider-failed' });
+  });
+
+  it('rejects a missing file and min > max, naming the field', () => {
+    expect(() => threadProvider({ file: './missing.mjs' })).toThrow(/file: expected the path of an existing file/);
+    expect(() => threadProvider({ file, min: 3, max: 1 })).toThrow(/min: expected min <= max \(1\), got 3/);
+    expect(() => threadProvider({ file, drainTimeoutMs: -5 })).toThrow(/drainTimeoutMs: Too small/);
+  });
+});
