@@ -21,7 +21,7 @@ describe('test server', () => {
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
       await client.query('create table kept (n int); insert into kept values (7)');
-      const { rows } = await client.query("select inet_server_addr()::text as addr, current_user as usr");
+      const { rows } = await client.query('select inet_server_addr()::text as addr, current_user as usr');
       expect(rows[0].addr).toBe('127.0.0.1/32');
       await client.end();
       await server.stop();

@@ -15,7 +15,11 @@ export function withDatabase(url: string, database: string): string {
  */
 export async function createTestDatabase(adminUrl: string, name: string): Promise<string> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-    throw fleetError('queue-postgres', 'invalid-input', `createTestDatabase(): expected a lower-case identifier, got ${JSON.stringify(name)}`);
+    throw fleetError(
+      'queue-postgres',
+      'invalid-input',
+      `createTestDatabase(): expected a lower-case identifier, got ${JSON.stringify(name)}`,
+    );
   }
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
