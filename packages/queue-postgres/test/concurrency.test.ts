@@ -23,7 +23,7 @@ afterAll(() => pool.end());
 /** The ledger is ours, not the queue's: one row per job number, unique; a second complete lands in `duplicates`. */
 async function freshLedger() {
   await pool.query('drop table if exists ledger, duplicates');
-  await pool.query('create table ledger (i integer primary key, pid integer not null)');
+  await pool.query('create table ledger (i integer primary key, pid integer not null, token text not null)');
   await pool.query('create table duplicates (i integer not null, pid integer not null)');
 }
 
