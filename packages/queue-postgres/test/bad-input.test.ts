@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresQueue } from '../src/index.js';
 import { testDatabase } from './database.js';
 
+type Queue = ReturnType<typeof postgresQueue>;
 let pool: pg.Pool;
 
 beforeAll(async () => {
@@ -29,28 +30,19 @@ async function refused(call: Promise<unknown>, code: string, ...mentions: string
 }
 
 describe('bad input: a clear error, and nothing changed', () => {
-  it.each([
-    [
-      'a payload that is not JSON-serialisable',
-      (q: ReturnType<typeof postgresQueue>) => q.enqueue({ payload: { at: new Date() } }),
-      'invalid-input',
-      'payload.at',
-    ],
-    ['a negative lease on claim', (q: ReturnType<typeof postgresQueue>) => q.claim('w', { leaseMs: -1 }), 'invalid-input', 'leaseMs'],
+  const cases: [string, (q: Queue) => Promise<unknown>, string, string[]][] = [
+    ['a payload that is not JSON-serialisable', (q) => q.enqueue({ payload: { at: new Date() } }), 'invalid-input', 'payload.at'],
+    ['a negative lease on claim', (q) => q.claim('w', { leaseMs: -1 }), 'invalid-input', ['leaseMs']],
     [
       'an unknown job id',
-      (q: ReturnType<typeof postgresQueue>) => q.complete({ id: '987654321', token: '00000000-0000-4000-8000-000000000000' }),
+      (q) => q.complete({ id: '987654321', token: '00000000-0000-4000-8000-000000000000' }),
       'lease-lost',
       '987654321',
       'not live',
     ],
-    [
-      'a job id that is not a number',
-      (q: ReturnType<typeof postgresQueue>) => q.extend({ id: '1; drop table fleet.jobs', token: 'x' }, 1_000),
-      'lease-lost',
-      'not live',
-    ],
-  ])('%s', async (_label, call, code, ...mentions) => {
+    ['a job id that is not a number', (q) => q.extend({ id: '1; drop table fleet.jobs', token: 'x' }, 1_000), 'lease-lost', 'not live'],
+  ];
+  it.each(cases)('%s', async (_label, call, code, mentions) => {
     const queue = postgresQueue({ pool, queue: 'bad' });
     await queue.purge();
     await queue.enqueue([{ payload: 'held' }, { payload: 'waiting' }]);
