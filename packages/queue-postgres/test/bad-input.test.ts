@@ -31,16 +31,15 @@ async function refused(call: Promise<unknown>, code: string, ...mentions: string
 
 describe('bad input: a clear error, and nothing changed', () => {
   const cases: [string, (q: Queue) => Promise<unknown>, string, string[]][] = [
-    ['a payload that is not JSON-serialisable', (q) => q.enqueue({ payload: { at: new Date() } }), 'invalid-input', 'payload.at'],
+    ['a payload that is not JSON-serialisable', (q) => q.enqueue({ payload: { at: new Date() } }), 'invalid-input', ['payload.at']],
     ['a negative lease on claim', (q) => q.claim('w', { leaseMs: -1 }), 'invalid-input', ['leaseMs']],
     [
       'an unknown job id',
       (q) => q.complete({ id: '987654321', token: '00000000-0000-4000-8000-000000000000' }),
       'lease-lost',
-      '987654321',
-      'not live',
+      ['987654321', 'not live'],
     ],
-    ['a job id that is not a number', (q) => q.extend({ id: '1; drop table fleet.jobs', token: 'x' }, 1_000), 'lease-lost', 'not live'],
+    ['a job id that is not a number', (q) => q.extend({ id: '1; drop table fleet.jobs', token: 'x' }, 1_000), 'lease-lost', ['not live']],
   ];
   it.each(cases)('%s', async (_label, call, code, mentions) => {
     const queue = postgresQueue({ pool, queue: 'bad' });
