@@ -23,6 +23,12 @@ export interface PostgresQueueOptions {
   archive?: boolean;
   /** A direct (session) connection for LISTEN, when `pool` goes through a transaction-mode pooler. @default the pool's settings */
   listenConnectionString?: string;
+  /**
+   * Use named prepared statements, so PostgreSQL plans each queue statement once per connection (several times
+   * faster claims). Works directly and behind PgBouncer ≥ 1.21 with `max_prepared_statements` set; turn it off for
+   * a transaction-mode pooler without prepared-statement support. @default true
+   */
+  prepare?: boolean;
   /** @default silentLogger */
   logger?: Logger;
 }
@@ -40,6 +46,7 @@ const schema = z
     backoff: z.strictObject({ baseMs: z.number().finite().min(0), maxMs: z.number().finite().min(0) }).optional(),
     archive: z.boolean().optional(),
     listenConnectionString: z.string().min(1).optional(),
+    prepare: z.boolean().optional(),
     logger: fn('a Logger').optional(),
   })
   .refine((o) => (o.pool === undefined) !== (o.connectionString === undefined), {
@@ -57,6 +64,7 @@ export interface ResolvedQueueOptions {
   backoff: { baseMs: number; maxMs: number };
   archive: boolean;
   listenConnectionString: string | undefined;
+  prepare: boolean;
   logger: Logger;
 }
 
@@ -73,6 +81,7 @@ export function resolveQueueOptions(options: PostgresQueueOptions): ResolvedQueu
     backoff: o.backoff ?? { baseMs: 1_000, maxMs: 300_000 },
     archive: o.archive ?? false,
     listenConnectionString: o.listenConnectionString,
+    prepare: o.prepare ?? true,
     logger: options.logger ?? silentLogger,
   };
 }

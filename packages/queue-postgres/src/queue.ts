@@ -11,6 +11,7 @@ import {
   type QueueStats,
 } from '@fleet/core';
 import type pg from 'pg';
+import { CompleteBatcher } from './complete-batcher.js';
 import { Listener, listenClient } from './listener.js';
 import { migrateSchema } from './migrate.js';
 import { type PostgresQueueOptions, resolveQueueOptions } from './options.js';
@@ -81,7 +82,14 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
   const ownListener = shared.listener;
   let closed = false;
 
-  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => pool.query<R>(text, values);
+  const names = new Map<string, string>(Object.entries(sql).map(([key, text]) => [text, `fleet_${o.schema}_${key}_v1`]));
+  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[]) =>
+    pool.query<R>(o.prepare ? { name: names.get(text), text, values } : { text, values });
+
+  const completer = new CompleteBatcher(async (ids, tokens) => {
+    const { rows } = await query<{ id: string }>(sql.complete, [name, ids, tokens, o.archive]);
+    return new Set(rows.map((row) => row.id));
+  });
 
   /** The `lease-lost` error for a lease check that failed, saying why. */
   const leaseLost = async (action: string, lease: JobLease, given: { id: string; token: string }) => {
@@ -160,8 +168,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
 
     async complete(lease) {
       const { given, usable } = checkLease(lease, 'complete');
-      const { rowCount } = usable ? await query(sql.complete, [name, given.id, given.token, o.archive]) : { rowCount: 0 };
-      if (rowCount !== 1) throw await leaseLost('complete', lease, given);
+      if (!usable || !(await completer.complete(given.id, given.token))) throw await leaseLost('complete', lease, given);
     },
 
     async fail(lease, error, failOptions) {

@@ -80,17 +80,21 @@ export function statements(schema: string, channel: string) {
       select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until
       from claimed order by priority desc, run_at, id`,
 
-    /** $1 queue, $2 id, $3 token, $4 archive? Deletes the job if the lease is live; returns one row then. */
+    /**
+     * $1 queue, $2 ids, $3 tokens, $4 archive? Deletes the jobs whose lease is live; returns their ids. Completes that
+     * arrive together are sent as one statement.
+     */
     complete: `
       with done as (
-        delete from ${s}.jobs where id = $2 and queue = $1 and token = $3 and lease_until > now()
-        returning id, queue, payload, attempt, created_at
+        delete from ${s}.jobs j using unnest($2::bigint[], $3::uuid[]) as given(id, token)
+        where j.id = given.id and j.queue = $1 and j.token = given.token and j.lease_until > now()
+        returning j.id, j.queue, j.payload, j.attempt, j.created_at
       ), archived as (
         insert into ${s}.archive (id, queue, payload, attempts, created_at)
         select id, queue, payload, attempt, created_at from done where $4::boolean
       ), counted as (${bump(s, 'completed', '(select count(*) from done)')}
       )
-      select id from done`,
+      select id::text from done`,
 
     /**
      * $1 queue, $2 id, $3 token, $4 error text, $5 retry ms (null: backoff), $6 backoff base ms, $7 backoff max ms.
