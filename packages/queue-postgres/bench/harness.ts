@@ -10,7 +10,7 @@ export interface Drain {
 export interface Subject {
   name: string;
   /** Describes the settings used, printed with the results. */
-  settings(batch: 'batch-1' | 'batch-best' | 'batch-default', n: number): string;
+  settings(batch: string, n: number): string;
   prepare(jobs: number): Promise<void>;
   /** Runs workers until `jobs` completed or `capMs`; returns completed and elapsed. */
   drain(batch: string, n: number, jobs: number, capMs: number): Promise<Drain>;
