@@ -1,0 +1,33 @@
+import type pg from 'pg';
+
+/** One measured drain: jobs done and the time it took. */
+export interface Drain {
+  jobs: number;
+  ms: number;
+}
+
+/** What one subject does for one case: enqueue `jobs`, then run its workers until drained or `capMs` passed. */
+export interface Subject {
+  name: string;
+  /** Describes the settings used, printed with the results. */
+  settings(batch: string, n: number): string;
+  prepare(jobs: number): Promise<void>;
+  /** Runs workers until `jobs` completed or `capMs`; returns completed and elapsed. */
+  drain(batch: string, n: number, jobs: number, capMs: number): Promise<Drain>;
+  close(): Promise<void>;
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, capMs: number, stepMs = 5): Promise<void> {
+  const end = Date.now() + capMs;
+  while (!(await check()) && Date.now() < end) await new Promise((r) => setTimeout(r, stepMs));
+}
+
+export async function count(pool: pg.Pool, sql: string): Promise<number> {
+  return (await pool.query<{ n: number }>(sql)).rows[0]?.n ?? 0;
+}

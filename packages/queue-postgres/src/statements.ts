@@ -1,0 +1,199 @@
+import { quote } from './identifiers.js';
+
+/** Milliseconds since the epoch of a timestamptz expression, as a float8 the driver returns as a number. */
+const ms = (expr: string) => `(extract(epoch from ${expr}) * 1000)::float8`;
+
+/**
+ * Adds to this connection's counter row. Totals are spread over 16 rows per queue by backend pid, so concurrent
+ * completes on different connections do not wait on one row lock; stats sum them.
+ */
+const bump = (s: string, column: string, count: string) => `
+  insert into ${s}.counters (queue, shard, ${column})
+  select $1, pg_backend_pid() % 16, n from (select ${count} as n) c where n > 0
+  on conflict (queue, shard) do update set ${column} = ${s}.counters.${column} + excluded.${column}`;
+
+/** The SQL text of every queue statement, for one schema. All are single statements with unnamed parameters, so they run behind a transaction-mode pooler. */
+export function statements(schema: string, channel: string) {
+  const s = quote(schema);
+  return {
+    /**
+     * $1 queue, $2 payloads (json text), $3 priorities, $4 run_at ms (null: now), $5 max attempts, $6 dedup keys.
+     * Returns inserted rows in input order (`ord`) and, for dedup keys already live, the live job's id.
+     */
+    enqueue: `
+      with input as (
+        select * from unnest($2::text[], $3::int[], $4::float8[], $5::int[], $6::text[])
+          with ordinality as t(payload, priority, run_at, max_attempts, dedup_key, ord)
+      ), inserted as (
+        insert into ${s}.jobs (queue, payload, priority, run_at, max_attempts, dedup_key)
+        select $1, payload::json, priority, coalesce(to_timestamp(run_at / 1000), now()), max_attempts, dedup_key
+        from input order by ord
+        on conflict (queue, dedup_key) where dedup_key is not null do nothing
+        returning id, dedup_key
+      ), counted as (${bump(s, 'enqueued', '(select count(*) from inserted)')}
+      ), notified as (
+        select pg_notify('${channel}', $1) from (select 1 from inserted limit 1) any_row
+      )
+      select id::text, dedup_key, true as new from inserted
+      union all
+      select id::text, dedup_key, false from ${s}.jobs where queue = $1 and dedup_key = any($6::text[])
+      union all
+      select null, null, null from notified`,
+
+    /**
+     * $1 queue, $2 max, $3 lease ms, $4 worker id. One statement: lock up to `max` waiting jobs that are due and up
+     * to `max` running jobs whose lease ran out (SKIP LOCKED: rows another claimer holds are passed over, never
+     * waited on), lease the best `max` of them by priority then age, and bury expired jobs that used up their
+     * attempts. Taking expired leases back here, rather than in a periodic sweep, returns a dead worker's job within
+     * its lease.
+     */
+    claim: `
+      with waiting as (
+        select id, priority, run_at, false as expired, false as spent from ${s}.jobs
+        where queue = $1 and token is null and run_at <= now()
+        order by priority desc, run_at, id limit $2
+        for update skip locked
+      ), expired as (
+        select id, priority, run_at, true as expired, attempt >= max_attempts as spent from ${s}.jobs
+        where queue = $1 and token is not null and lease_until <= now()
+        order by lease_until limit $2
+        for update skip locked
+      ), picked as (
+        select * from (select * from waiting union all select * from expired where not spent) c
+        order by priority desc, run_at, id limit $2
+      ), claimed as (
+        update ${s}.jobs j
+        set token = gen_random_uuid(), lease_until = now() + make_interval(secs => $3::float8 / 1000),
+            attempt = j.attempt + 1, worker_id = $4
+        from picked where j.id = picked.id
+        returning j.id, j.payload, j.attempt, j.token, j.lease_until, j.priority, j.run_at, picked.expired
+      ), killed as (
+        delete from ${s}.jobs j using expired e where j.id = e.id and e.spent returning j.*
+      ), buried as (
+        insert into ${s}.dead_jobs (id, queue, payload, priority, attempts, max_attempts, dedup_key, last_error, created_at)
+        select id, queue, payload, priority, attempt, max_attempts, dedup_key,
+               'lease expired on attempt ' || attempt || ' of ' || max_attempts, created_at
+        from killed
+      ), redelivered as (${bump(s, 'redelivered', '(select count(*) from claimed where expired)')}
+      ), died as (${bump(s, 'died', '(select count(*) from killed)')}
+      )
+      select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until
+      from claimed order by priority desc, run_at, id`,
+
+    /**
+     * $1 queue, $2 ids, $3 tokens, $4 archive? Deletes the jobs whose lease is live; returns their ids. Completes that
+     * arrive together are sent as one statement.
+     */
+    complete: `
+      with done as (
+        delete from ${s}.jobs j using unnest($2::bigint[], $3::uuid[]) as given(id, token)
+        where j.id = given.id and j.queue = $1 and j.token = given.token and j.lease_until > now()
+        returning j.id, j.queue, j.payload, j.attempt, j.created_at
+      ), archived as (
+        insert into ${s}.archive (id, queue, payload, attempts, created_at)
+        select id, queue, payload, attempt, created_at from done where $4::boolean
+      ), counted as (${bump(s, 'completed', '(select count(*) from done)')}
+      )
+      select id::text from done`,
+
+    /**
+     * $1 queue, $2 id, $3 token, $4 error text, $5 retry ms (null: backoff), $6 backoff base ms, $7 backoff max ms.
+     * Retries after `min(max, base × 2^(attempt-1))` jittered down by up to half, or buries the job on its last attempt.
+     */
+    fail: `
+      with held as (
+        select id, attempt, max_attempts from ${s}.jobs
+        where id = $2 and queue = $1 and token = $3 and lease_until > now()
+        for update
+      ), retried as (
+        update ${s}.jobs j set token = null, lease_until = null, worker_id = null, last_error = $4,
+          run_at = now() + make_interval(secs => coalesce($5::float8,
+            least($7::float8, $6::float8 * power(2, held.attempt - 1)) * (0.5 + random() * 0.5)) / 1000)
+        from held where j.id = held.id and held.attempt < held.max_attempts
+        returning j.id
+      ), killed as (
+        delete from ${s}.jobs j using held where j.id = held.id and held.attempt >= held.max_attempts returning j.*
+      ), buried as (
+        insert into ${s}.dead_jobs (id, queue, payload, priority, attempts, max_attempts, dedup_key, last_error, created_at)
+        select id, queue, payload, priority, attempt, max_attempts, dedup_key, $4, created_at from killed
+      ), died as (${bump(s, 'died', '(select count(*) from killed)')}
+      )
+      select id from retried union all select id from killed`,
+
+    /** $1 queue, $2 id, $3 token, $4 lease ms. Touches only the lease expiry. */
+    extend: `
+      update ${s}.jobs set lease_until = now() + make_interval(secs => $4::float8 / 1000)
+      where id = $2 and queue = $1 and token = $3 and lease_until > now()
+      returning ${ms('lease_until')} as lease_until`,
+
+    /** $1 queue, $2 id: why a lease check failed. */
+    inspect: `
+      select 'live' as state, token::text, ${ms('lease_until')} - ${ms('now()')} as lease_left_ms
+      from ${s}.jobs where id = $2 and queue = $1
+      union all select 'dead', null, null from ${s}.dead_jobs where id = $2 and queue = $1`,
+
+    /**
+     * $1 queue. Counts from the counters, the small running index and the delayed range of `jobs_due`, never a scan
+     * of all waiting jobs: ready = live - running - delayed. Expired leases count as ready (or dead when spent), as
+     * the next claim will treat them.
+     */
+    stats: `
+      with totals as (
+        select coalesce(sum(enqueued), 0)::float8 as enqueued, coalesce(sum(completed), 0)::float8 as completed,
+               coalesce(sum(redelivered), 0)::float8 as redelivered, coalesce(sum(died), 0)::float8 as died,
+               coalesce(sum(revived), 0)::float8 as revived
+        from ${s}.counters where queue = $1
+      ), running as (
+        select count(*) filter (where lease_until > now())::float8 as live,
+               count(*) filter (where lease_until <= now() and attempt >= max_attempts)::float8 as spent,
+               count(*) filter (where lease_until <= now() and attempt < max_attempts)::float8 as expired,
+               ${ms('min(run_at) filter (where lease_until <= now() and attempt < max_attempts)')} as oldest_expired
+        from ${s}.jobs where queue = $1 and token is not null
+      ), delayed as (
+        select count(*)::float8 as n from ${s}.jobs where queue = $1 and token is null and run_at > now()
+      ), oldest as (
+        select ${ms('min(run_at)')} as at from ${s}.jobs where queue = $1 and token is null and run_at <= now()
+      )
+      select t.*, r.live as running, r.spent, r.expired, r.oldest_expired, d.n as delayed, o.at as oldest, ${ms('now()')} as now
+      from totals t, running r, delayed d, oldest o`,
+
+    /** $1 queue, $2 limit, $3 offset. */
+    listDead: `
+      select id::text, payload, attempts, last_error, ${ms('died_at')} as died_at, dedup_key from ${s}.dead_jobs
+      where queue = $1 order by died_at, id limit $2 offset $3`,
+
+    /** $1 queue, $2 ids (null: all). Revives dead jobs whose dedup key is free; returns their ids. */
+    requeueDead: `
+      with picked as (
+        select * from ${s}.dead_jobs where queue = $1 and ($2::bigint[] is null or id = any($2::bigint[]))
+        for update skip locked
+      ), revived as (
+        insert into ${s}.jobs (id, queue, payload, priority, run_at, max_attempts, dedup_key, created_at)
+        select id, queue, payload, priority, now(), max_attempts, dedup_key, created_at from picked order by died_at, id
+        on conflict do nothing
+        returning id
+      ), removed as (
+        delete from ${s}.dead_jobs where id in (select id from revived)
+      ), counted as (${bump(s, 'revived', '(select count(*) from revived)')}
+      ), notified as (
+        select pg_notify('${channel}', $1) from (select 1 from revived limit 1) any_row
+      )
+      select id::text from revived union all select null from notified`,
+
+    /** $1 queue: when the next delayed job falls due or the next lease runs out, in ms from now (null: none). */
+    nextDue: `
+      select least(
+        (select ${ms('min(run_at)')} from ${s}.jobs where queue = $1 and token is null),
+        (select ${ms('min(lease_until)')} from ${s}.jobs where queue = $1 and token is not null)
+      ) - ${ms('now()')} as in_ms`,
+
+    /** $1 queue: deletes every job, dead job and counter of the queue (tests, resets). */
+    purge: `
+      with a as (delete from ${s}.jobs where queue = $1), b as (delete from ${s}.dead_jobs where queue = $1),
+      c as (delete from ${s}.archive where queue = $1)
+      delete from ${s}.counters where queue = $1`,
+  };
+}
+
+/** The statements of one schema. */
+export type Statements = ReturnType<typeof statements>;

