@@ -87,10 +87,12 @@ export async function handleApi(request: Request, path: string, c: ApiContext): 
       default:
         throw new QueueError(
           'not-found',
-          `no route ${route}: expected POST /enqueue, /claim-next, /complete, /fail, /extend or GET /stats`,
+          `no route ${route}: expected POST /enqueue, POST /claim-next, POST /complete, POST /fail, POST /extend or GET /stats`,
         );
     }
   } catch (error) {
+    // An unread body left on a kept-alive connection resets the next request on it: drain what a refusal left.
+    if (!request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
     if (error instanceof QueueError) return json({ success: false, error: { code: error.code, message: error.message } }, error.status);
     throw error;
   }

@@ -13,6 +13,8 @@ export interface QueueObjectOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Largest payload, as UTF-8 bytes of JSON. At most 1,900,000: a row holds 2 MB. @default 1_048_576 */
   maxPayloadBytes?: number;
+  /** A batch claim stops once its payloads pass this many characters of JSON (the first job always comes). @default 16_777_216 */
+  maxClaimBytes?: number;
   /** Most jobs one claim may take. @default 1000 */
   maxClaim?: number;
   /** How long a request's idempotency key is remembered, in ms. @default 600_000 */
@@ -45,6 +47,7 @@ export class QueueObject {
       defaultMaxAttempts: o.defaultMaxAttempts ?? 5,
       backoff: o.backoff ?? { baseMs: 1_000, maxMs: 60_000 },
       requestKeyTtlMs: o.requestKeyTtlMs ?? 600_000,
+      maxClaimBytes: o.maxClaimBytes ?? 16_777_216,
     };
     this.limits = { maxPayloadBytes: Math.min(o.maxPayloadBytes ?? 1_048_576, ROW_LIMIT), maxClaim: o.maxClaim ?? 1_000 };
     const token = env[o.tokenBinding ?? 'FLEET_QUEUE_TOKEN'];

@@ -27,11 +27,24 @@ export interface StoreSettings {
   defaultMaxAttempts: number;
   /** Retry delay after a `fail` without `retryInMs`: `min(maxMs, baseMs × 2^(attempt-1))`, jittered down by up to half. */
   backoff: { baseMs: number; maxMs: number };
+  /** A batch claim stops taking jobs once their payloads pass this many characters (the first job always comes). */
+  maxClaimBytes: number;
   /** How long a request's idempotency key is remembered. */
   requestKeyTtlMs: number;
 }
 
 type Row = Record<string, SqlValue>;
+
+/** The next ready job: the first entry of the claim index. */
+const NEXT_READY = `SELECT id FROM fleet_jobs WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?`;
+/**
+ * The next `max` ready jobs, cut where their payloads pass a byte budget (the first job always fits), so that one
+ * answer stays within a Worker's memory. The window runs over the `max` rows the index gave, never over the queue.
+ */
+const NEXT_READY_WITHIN_BYTES = `SELECT id FROM (
+    SELECT id, length(payload) AS size, sum(length(payload)) OVER (ORDER BY priority DESC, run_at, id ROWS UNBOUNDED PRECEDING) AS upto
+    FROM (SELECT id, payload, priority, run_at FROM fleet_jobs WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?)
+  ) WHERE upto - size < ?`;
 const INSERT_PARAMS = 9;
 
 /** The queue on a Durable Object's SQLite storage. Synchronous: each call runs in one transaction. */
@@ -147,11 +160,12 @@ export class QueueStore {
         .exec<Row>(
           `UPDATE fleet_jobs SET state = ${State.running}, attempt = attempt + 1, due_at = ?, worker_id = ?,
              token = lower(hex(randomblob(16)))
-           WHERE id IN (SELECT id FROM fleet_jobs WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?)
+           WHERE id IN (${max === 1 ? NEXT_READY : NEXT_READY_WITHIN_BYTES})
            RETURNING id, payload, attempt, token, lost, priority, run_at`,
           leaseUntil,
           workerId,
           max,
+          ...(max === 1 ? [] : [this.settings.maxClaimBytes]),
         )
         .toArray()
         .sort((a, b) => Number(b.priority) - Number(a.priority) || Number(a.run_at) - Number(b.run_at) || Number(a.id) - Number(b.id));
