@@ -2,7 +2,7 @@
 // that read its tables directly (a second path that bypasses the API) and fire its alarm by hand.
 import { type DurableObjectNamespaceLike, defineQueueObject, QueueObject, routeQueue } from '../../src/worker.js';
 
-function inspectable(Base: typeof QueueObject) {
+function inspectable(Base: typeof QueueObject): typeof QueueObject {
   return class extends Base {
     override async fetch(request: Request): Promise<Response> {
       const what = new URL(request.url).pathname;
