@@ -133,3 +133,23 @@ describe('metricSource', () => {
     expect(q.metricSource().name).toBe('doQueue(metrics)');
   });
 });
+
+describe('completes issued together', () => {
+  it('go in one request, and each caller gets its own outcome', async () => {
+    const q = client('batch-complete');
+    await q.enqueue(Array.from({ length: 5 }, (_, i) => ({ payload: i })));
+    const jobs = await q.claim('w', { max: 5 });
+    const counting = losingAnswers('none');
+    const batched = client('batch-complete', { fetch: counting.fetch });
+    const forged = { id: jobs[0]!.id, token: jobs[1]!.token };
+    const outcomes = await Promise.allSettled([...jobs.slice(1), forged, jobs[1]!].map((job) => batched.complete(job)));
+    expect(counting.seen.map((s) => s.action)).toEqual(['complete-batch']);
+    expect(outcomes.slice(0, 4).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    for (const outcome of outcomes.slice(4)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'lease-lost' } });
+    }
+    expect((outcomes[4] as PromiseRejectedResult).reason.message).toContain(`job ${jobs[0]!.id}: the token is stale`);
+    expect(await q.stats()).toMatchObject({ running: 1, completedTotal: 4 });
+    await q.complete(jobs[0]!);
+  });
+});

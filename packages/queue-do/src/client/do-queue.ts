@@ -11,6 +11,7 @@ import {
   type QueueStats,
 } from '@fleet/core';
 import { z } from 'zod';
+import { CompletionBatcher } from './completions.js';
 import { call, type HttpSettings } from './http.js';
 
 /** Options of {@link doQueue}. */
@@ -45,7 +46,8 @@ const optionsSchema = z.strictObject({
 /**
  * A ClaimQueue backed by a {@link QueueObject} Durable Object, over its HTTP API. Input is validated here (as
  * every @fleet queue does) and again by the object. Each mutation carries an idempotency key, so a request retried
- * after a timeout never claims twice: the retry gets the leases the first attempt took.
+ * after a timeout never claims twice: the retry gets the leases the first attempt took. Completes issued in the
+ * same turn of the event loop (`await Promise.all(jobs.map((job) => queue.complete(job)))`) go in one request.
  *
  * @example
  * const queue = doQueue({ url: 'https://jobs.example.com/queues', token: process.env.QUEUE_TOKEN!, queue: 'mail' });
@@ -63,6 +65,13 @@ export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
     scope: `queue "${o.queue}"`,
   };
   const post = <T>(action: string, body: Record<string, unknown>) => call<T>(http, 'POST', action, { ...body, requestId: randomUUID() });
+  const completions = new CompletionBatcher(
+    async ({ id, token }) => {
+      await post('complete', { id, token });
+    },
+    async (jobs) => (await post<{ results: { ok: boolean; code?: string; message?: string }[] }>('complete-batch', { jobs })).results,
+    http.scope,
+  );
 
   const queue: ClaimQueue<P> = {
     async enqueue(jobs) {
@@ -75,7 +84,7 @@ export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
     },
     async complete(job) {
       const { id, token } = parseLease(job, SCOPE, 'complete');
-      await post('complete', { id, token });
+      await completions.add({ id, token });
     },
     async fail(job, error, failOptions) {
       const retryInMs = failOptions?.retryInMs;

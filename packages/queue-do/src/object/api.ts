@@ -40,8 +40,8 @@ export async function authorize(request: Request, expected: string | undefined):
 }
 
 /**
- * Serves the queue's HTTP API: `POST /enqueue`, `/claim-next`, `/complete`, `/fail`, `/extend` and `GET /stats`,
- * each behind the bearer token, with bodies validated before anything is read or written. Errors answer
+ * Serves the queue's HTTP API: `POST /enqueue`, `/claim-next`, `/complete`, `/complete-batch`, `/fail`, `/extend` and
+ * `GET /stats`, each behind the bearer token, with bodies validated before anything is read or written. Errors answer
  * `{ success: false, error: { code, message } }` with 400, 401, 404, 409 (`lease-lost`) or 500.
  */
 export async function handleApi(request: Request, path: string, c: ApiContext): Promise<Response> {
@@ -73,6 +73,13 @@ export async function handleApi(request: Request, path: string, c: ApiContext): 
         c.store.once(body.requestId, () => c.store.complete(body.id, body.token));
         return json({ success: true });
       }
+      case 'POST /complete-batch': {
+        const body = parseBody(schemas.completeBatch, await readJson(request, 'complete-batch'), 'complete-batch');
+        const results = c.store.once(body.requestId, () =>
+          c.store.completeMany(body.jobs).map((e) => (e ? { ok: false, code: e.code, message: e.message } : { ok: true })),
+        );
+        return json({ success: true, results });
+      }
       case 'POST /fail': {
         const body = parseBody(schemas.fail, await readJson(request, 'fail'), 'fail');
         c.store.once(body.requestId, () => c.store.fail(body.id, body.token, body.error ?? 'failed', body.retryInMs, c.random()));
@@ -87,7 +94,7 @@ export async function handleApi(request: Request, path: string, c: ApiContext): 
       default:
         throw new QueueError(
           'not-found',
-          `no route ${route}: expected POST /enqueue, POST /claim-next, POST /complete, POST /fail, POST /extend or GET /stats`,
+          `no route ${route}: expected POST /enqueue, POST /claim-next, POST /complete, POST /complete-batch, POST /fail, POST /extend or GET /stats`,
         );
     }
   } catch (error) {

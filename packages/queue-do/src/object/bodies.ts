@@ -9,7 +9,7 @@ export interface BodyLimits {
   maxClaim: number;
 }
 
-const id = z.string().min(1, 'expected a non-empty job id').max(32);
+const id = z.string().regex(/^[1-9][0-9]{0,15}$/, 'expected a job id as the queue gave it (digits)');
 const token = z.string().min(1, 'expected a non-empty lease token').max(64);
 /** An idempotency key: a retried request with the same key gets the first answer. */
 const requestId = z.string().min(1).max(128).optional();
@@ -46,6 +46,10 @@ export function bodySchemas(limits: BodyLimits) {
       requestId,
     }),
     complete: z.strictObject({ id, token, requestId }),
+    completeBatch: z.strictObject({
+      jobs: z.array(z.strictObject({ id, token })).min(1, 'expected at least one job').max(limits.maxClaim),
+      requestId,
+    }),
     fail: z.strictObject({
       id,
       token,

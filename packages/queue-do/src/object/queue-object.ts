@@ -81,6 +81,8 @@ export class QueueObject {
 
   /** Sets the alarm if something falls due before the one already set (an early alarm only re-schedules). */
   protected async scheduleAlarm(): Promise<void> {
+    // Nothing is due before the sweeper's lower bound: an alarm set at or before it needs no query.
+    if (this.alarmAt !== undefined && this.alarmAt <= this.store.sweeper.lowerBound) return;
     const next = this.store.sweeper.nextDue();
     if (next === undefined || (this.alarmAt !== undefined && this.alarmAt <= next)) return;
     this.alarmAt = next;

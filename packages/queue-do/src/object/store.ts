@@ -72,6 +72,9 @@ export class QueueStore {
     this.depth++;
     try {
       return this.storage.transactionSync(fn);
+    } catch (error) {
+      this.sweeper.forget();
+      throw error;
     } finally {
       this.depth--;
     }
@@ -121,6 +124,7 @@ export class QueueStore {
         const values: SqlValue[] = [];
         for (const { job } of part) {
           const runAt = job.runAt ?? now;
+          if (runAt > now) this.sweeper.note(runAt);
           values.push(job.payload, job.priority, runAt, runAt, runAt > now ? State.delayed : State.ready);
           values.push(job.maxAttempts ?? this.settings.defaultMaxAttempts, job.dedupKey ?? null, now, 0);
         }
@@ -156,6 +160,7 @@ export class QueueStore {
       if (requestId !== undefined) this.sweeper.forgetRequests(now - this.settings.requestKeyTtlMs);
       this.sweeper.sweep(now);
       const leaseUntil = now + leaseMs;
+      this.sweeper.note(leaseUntil);
       const rows = this.sql
         .exec<Row>(
           `UPDATE fleet_jobs SET state = ${State.running}, attempt = attempt + 1, due_at = ?, worker_id = ?,
@@ -210,15 +215,33 @@ export class QueueStore {
     return held.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   }
 
-  /** Deletes a job the caller holds. */
+  /** Deletes a job the caller holds, or throws `lease-lost`. */
   complete(id: string, token: string): void {
-    this.tx(() => {
+    const [problem] = this.completeMany([{ id, token }]);
+    if (problem) throw problem;
+  }
+
+  /**
+   * Deletes the jobs the caller holds, a DELETE per 49 leases (the 100-parameter limit); returns, per lease, the
+   * `lease-lost` error of a job it no longer held, or undefined. Held jobs complete even when others are refused.
+   */
+  completeMany(leases: readonly { id: string; token: string }[]): (QueueError | undefined)[] {
+    return this.tx(() => {
       const now = this.now();
-      const done = this.sql
-        .exec(`DELETE FROM fleet_jobs WHERE id = ? AND state = ${State.running} AND token = ? AND due_at > ? RETURNING id`, id, token, now)
-        .toArray();
-      if (done.length === 0) throw this.leaseLost(id, token, now, 'complete');
-      this.sweeper.addTotal('completed', 1);
+      const done = new Set<string>();
+      for (const part of chunks(leases, 2, 1)) {
+        const rows = this.sql
+          .exec<{ id: number }>(
+            `DELETE FROM fleet_jobs WHERE state = ${State.running} AND due_at > ? AND (${part.map(() => '(id = ? AND token = ?)').join(' OR ')}) RETURNING id`,
+            now,
+            ...part.flatMap((l) => [l.id, l.token]),
+          )
+          .toArray();
+        for (const row of rows) done.add(String(row.id));
+      }
+      this.sweeper.addTotal('completed', done.size);
+      // A lease listed twice completes once; its second mention is refused like any late complete.
+      return leases.map((l) => (done.delete(l.id) ? undefined : this.leaseLost(l.id, l.token, now, 'complete')));
     });
   }
 
@@ -236,6 +259,7 @@ export class QueueStore {
       const backoff = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
       const runAt = now + (retryInMs ?? Math.round(backoff / 2 + (random * backoff) / 2));
       const state = runAt > now ? State.delayed : State.ready;
+      this.sweeper.note(runAt);
       this.sql.exec(
         'UPDATE fleet_jobs SET state = ?, token = NULL, run_at = ?, due_at = ?, last_error = ? WHERE id = ?',
         state,

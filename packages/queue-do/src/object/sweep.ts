@@ -22,10 +22,32 @@ type Total = 'enqueued' | 'completed' | 'redelivered';
  * at-least-once alarm needs.
  */
 export class Sweeper {
+  /**
+   * Nothing is due before this time (a lower bound, kept in memory), so a claim before it skips the sweep's
+   * statements. Lowered by {@link note} at every due time written; made exact by each sweep.
+   */
+  private earliest = Number.NEGATIVE_INFINITY;
+
   constructor(private readonly sql: SqlStorage) {}
+
+  /** Records a due time just written (a lease's end, a delayed run time). */
+  note(at: number): void {
+    if (at < this.earliest) this.earliest = at;
+  }
+
+  /** Forgets what it knew of due times (after a rolled-back transaction): the next sweep runs in full. */
+  forget(): void {
+    this.earliest = Number.NEGATIVE_INFINITY;
+  }
+
+  /** A time no job is due before: the alarm needs no change while it is set at or before this. */
+  get lowerBound(): number {
+    return this.earliest;
+  }
 
   /** Promotes due delayed jobs and takes back expired leases (dead after the last attempt); returns the jobs moved. */
   sweep(now: number): number {
+    if (now < this.earliest) return 0;
     let moved = this.sql.exec(
       `UPDATE fleet_jobs SET state = ${State.ready} WHERE state = ${State.delayed} AND due_at <= ?`,
       now,
@@ -40,6 +62,7 @@ export class Sweeper {
       `UPDATE fleet_jobs SET state = ${State.ready}, token = NULL, lost = 1, due_at = run_at WHERE state = ${State.running} AND due_at <= ?`,
       now,
     ).rowsWritten;
+    this.earliest = this.nextDue() ?? Number.POSITIVE_INFINITY;
     return moved;
   }
 
