@@ -38,13 +38,16 @@ export class CompletionBatcher {
     }
     try {
       const results = await this.many(batch.map(({ id, token }) => ({ id, token })));
-      batch.forEach((job, i) => {
+      for (const [i, job] of batch.entries()) {
         const result = results[i];
-        if (result?.ok) return job.resolve();
+        if (result?.ok) {
+          job.resolve();
+          continue;
+        }
         const code = (result?.code === 'lease-lost' ? 'lease-lost' : 'provider-failed') satisfies FleetErrorCode;
         const message = (result?.message ?? 'no answer for this job').replace(/^\[fleet\] \[queue-do\] /, '');
         job.reject(fleetError('queue-do', code, `${this.scope}: ${message}`));
-      });
+      }
     } catch (error) {
       for (const job of batch) job.reject(error);
     }
