@@ -17,7 +17,7 @@ export interface QueueObjectOptions {
   maxClaimBytes?: number;
   /** Most jobs one claim may take. @default 1000 */
   maxClaim?: number;
-  /** How long a request's idempotency key is remembered, in ms. @default 600_000 */
+  /** How long a request's idempotency key is remembered, in ms: longer than a client's retries last. @default 300_000 */
   requestKeyTtlMs?: number;
 }
 
@@ -46,7 +46,7 @@ export class QueueObject {
     const settings: StoreSettings = {
       defaultMaxAttempts: o.defaultMaxAttempts ?? 5,
       backoff: o.backoff ?? { baseMs: 1_000, maxMs: 60_000 },
-      requestKeyTtlMs: o.requestKeyTtlMs ?? 600_000,
+      requestKeyTtlMs: o.requestKeyTtlMs ?? 300_000,
       maxClaimBytes: o.maxClaimBytes ?? 16_777_216,
     };
     this.limits = { maxPayloadBytes: Math.min(o.maxPayloadBytes ?? 1_048_576, ROW_LIMIT), maxClaim: o.maxClaim ?? 1_000 };

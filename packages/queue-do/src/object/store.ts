@@ -35,15 +35,20 @@ export interface StoreSettings {
 
 type Row = Record<string, SqlValue>;
 
+// The planner, without statistics, prefers the `(state, due_at)` index for anything that names a state: a claim
+// would then sort every ready job (O(n log n), measured: 24 ms per claim at depth 100,000), and a lookup by id
+// would scan every running job. `INDEXED BY` pins the claim and dedup indexes (a query that cannot use them fails
+// instead of slowing down); `NOT INDEXED` leaves lookups by id to the primary key.
+
 /** The next ready job: the first entry of the claim index. */
-const NEXT_READY = `SELECT id FROM fleet_jobs WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?`;
+const NEXT_READY = `SELECT id FROM fleet_jobs INDEXED BY fleet_jobs_claim WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?`;
 /**
  * The next `max` ready jobs, cut where their payloads pass a byte budget (the first job always fits), so that one
  * answer stays within a Worker's memory. The window runs over the `max` rows the index gave, never over the queue.
  */
 const NEXT_READY_WITHIN_BYTES = `SELECT id FROM (
     SELECT id, length(payload) AS size, sum(length(payload)) OVER (ORDER BY priority DESC, run_at, id ROWS UNBOUNDED PRECEDING) AS upto
-    FROM (SELECT id, payload, priority, run_at FROM fleet_jobs WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?)
+    FROM (SELECT id, payload, priority, run_at FROM fleet_jobs INDEXED BY fleet_jobs_claim WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?)
   ) WHERE upto - size < ?`;
 const INSERT_PARAMS = 9;
 
@@ -111,7 +116,7 @@ export class QueueStore {
           return;
         }
         const live = this.sql
-          .exec<{ id: number }>(`SELECT id FROM fleet_jobs WHERE dedup_key = ? AND state < ${State.dead}`, key)
+          .exec<{ id: number }>(`SELECT id FROM fleet_jobs INDEXED BY fleet_jobs_dedup WHERE dedup_key = ? AND state < ${State.dead}`, key)
           .toArray()[0];
         if (live) ids[index] = String(live.id);
         else if (byKey.has(key)) ids[index] = `=${byKey.get(key)}`;
@@ -161,22 +166,12 @@ export class QueueStore {
       this.sweeper.sweep(now);
       const leaseUntil = now + leaseMs;
       this.sweeper.note(leaseUntil);
-      const rows = this.sql
-        .exec<Row>(
-          `UPDATE fleet_jobs SET state = ${State.running}, attempt = attempt + 1, due_at = ?, worker_id = ?,
-             token = lower(hex(randomblob(16)))
-           WHERE id IN (${max === 1 ? NEXT_READY : NEXT_READY_WITHIN_BYTES})
-           RETURNING id, payload, attempt, token, lost, priority, run_at`,
-          leaseUntil,
-          workerId,
-          max,
-          ...(max === 1 ? [] : [this.settings.maxClaimBytes]),
-        )
-        .toArray()
-        .sort((a, b) => Number(b.priority) - Number(a.priority) || Number(a.run_at) - Number(b.run_at) || Number(a.id) - Number(b.id));
+      const rows = this.take(workerId, max, leaseUntil).sort(
+        (a, b) => Number(b.priority) - Number(a.priority) || Number(a.run_at) - Number(b.run_at) || Number(a.id) - Number(b.id),
+      );
       const redelivered = rows.filter((r) => r.lost === 1).map((r) => Number(r.id));
       for (const part of chunks(redelivered, 1))
-        this.sql.exec(`UPDATE fleet_jobs SET lost = 0 WHERE id IN (${part.map(() => '?').join(', ')})`, ...part);
+        this.sql.exec(`UPDATE fleet_jobs NOT INDEXED SET lost = 0 WHERE id IN (${part.map(() => '?').join(', ')})`, ...part);
       this.sweeper.addTotal('redelivered', redelivered.length);
       if (requestId !== undefined && rows.length > 0)
         this.sweeper.remember(requestId, now, JSON.stringify(rows.map((r) => [Number(r.id), r.token])));
@@ -190,12 +185,35 @@ export class QueueStore {
     });
   }
 
+  /**
+   * Leases the next jobs. One job: a single UPDATE whose target is the claim index's first entry. Several: their
+   * ids first, then an UPDATE by id per 98. (An `UPDATE … WHERE id IN (SELECT … LIMIT n)` was measured 3× slower
+   * than either: SQLite materializes the subquery's rows before updating the table it reads.)
+   */
+  private take(workerId: string, max: number, leaseUntil: number): Row[] {
+    const set = `UPDATE fleet_jobs NOT INDEXED SET state = ${State.running}, attempt = attempt + 1, due_at = ?, worker_id = ?,
+      token = lower(hex(randomblob(16)))`;
+    const returning = 'RETURNING id, payload, attempt, token, lost, priority, run_at';
+    if (max === 1) return this.sql.exec<Row>(`${set} WHERE id = (${NEXT_READY}) ${returning}`, leaseUntil, workerId, 1).toArray();
+    const ids = this.sql
+      .exec<{ id: number }>(NEXT_READY_WITHIN_BYTES, max, this.settings.maxClaimBytes)
+      .toArray()
+      .map((r) => r.id);
+    const rows: Row[] = [];
+    for (const part of chunks(ids, 1, 2)) {
+      rows.push(
+        ...this.sql.exec<Row>(`${set} WHERE id IN (${part.map(() => '?').join(', ')}) ${returning}`, leaseUntil, workerId, ...part),
+      );
+    }
+    return rows;
+  }
+
   private replay(leases: [number, string][], now: number): ClaimedRow[] {
     const held: ClaimedRow[] = [];
     for (const part of chunks(leases, 2, 2)) {
       const rows = this.sql
         .exec<Row>(
-          `SELECT id, payload, attempt, token, due_at FROM fleet_jobs WHERE state = ? AND due_at > ? AND (${part.map(() => '(id = ? AND token = ?)').join(' OR ')})`,
+          `SELECT id, payload, attempt, token, due_at FROM fleet_jobs NOT INDEXED WHERE state = ? AND due_at > ? AND (${part.map(() => '(id = ? AND token = ?)').join(' OR ')})`,
           State.running,
           now,
           ...part.flat(),
@@ -232,7 +250,7 @@ export class QueueStore {
       for (const part of chunks(leases, 2, 1)) {
         const rows = this.sql
           .exec<{ id: number }>(
-            `DELETE FROM fleet_jobs WHERE state = ${State.running} AND due_at > ? AND (${part.map(() => '(id = ? AND token = ?)').join(' OR ')}) RETURNING id`,
+            `DELETE FROM fleet_jobs NOT INDEXED WHERE state = ${State.running} AND due_at > ? AND (${part.map(() => '(id = ? AND token = ?)').join(' OR ')}) RETURNING id`,
             now,
             ...part.flatMap((l) => [l.id, l.token]),
           )
@@ -278,7 +296,7 @@ export class QueueStore {
       const until = now + leaseMs;
       const rows = this.sql
         .exec(
-          `UPDATE fleet_jobs SET due_at = ? WHERE id = ? AND state = ${State.running} AND token = ? AND due_at > ? RETURNING id`,
+          `UPDATE fleet_jobs NOT INDEXED SET due_at = ? WHERE id = ? AND state = ${State.running} AND token = ? AND due_at > ? RETURNING id`,
           until,
           id,
           token,
