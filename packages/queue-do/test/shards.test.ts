@@ -39,3 +39,12 @@ describe('secretsEqual', () => {
     for (const other of ['s3creT', 's3cre', 's3crett', '', 'x'.repeat(10_000)]) expect(await secretsEqual(other, 's3cret')).toBe(false);
   });
 });
+
+describe('defineQueueObject', () => {
+  it('refuses options out of range at load, naming the field', async () => {
+    const { defineQueueObject } = await import('../src/worker.js');
+    expect(() => defineQueueObject({ maxClaim: 0 })).toThrow(/invalid defineQueueObject\(\) options: maxClaim: .*got 0 \(number\)/);
+    expect(() => defineQueueObject({ backoff: { baseMs: -1, maxMs: 5 } })).toThrow(/backoff\.baseMs/);
+    expect(defineQueueObject({ maxClaim: 5 }).options).toEqual({ maxClaim: 5 });
+  });
+});

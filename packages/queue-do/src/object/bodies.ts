@@ -83,16 +83,21 @@ function at(input: unknown, path: readonly PropertyKey[]): unknown {
   return here;
 }
 
-/** Parses a request body, or throws `invalid-input` naming each bad field, what was expected and what came. */
-export function parseBody<S extends z.ZodType>(schema: S, input: unknown, route: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+/** Each bad field of a failed parse, what was expected and what came: `max: Too small: …, got 0 (number)`. */
+export function describeIssues(error: z.ZodError, input: unknown): string {
+  const problems = error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const given = issue.code === 'unrecognized_keys' ? '' : `, got ${describe(at(input, issue.path))}`;
     return `${path ? `${path}: ` : ''}${issue.message}${given}`;
   });
-  throw new QueueError('invalid-input', `invalid ${route} body: ${problems.join('; ')}`);
+  return problems.join('; ');
+}
+
+/** Parses a request body, or throws `invalid-input` naming each bad field, what was expected and what came. */
+export function parseBody<S extends z.ZodType>(schema: S, input: unknown, route: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new QueueError('invalid-input', `invalid ${route} body: ${describeIssues(result.error, input)}`);
 }
 
 const encoder = new TextEncoder();

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { handleApi } from './api.js';
-import type { BodyLimits } from './bodies.js';
+import { type BodyLimits, describeIssues } from './bodies.js';
 import type { DurableObjectStateLike } from './runtime.js';
 import { QueueStore, type StoreSettings } from './store.js';
 
@@ -22,6 +23,16 @@ export interface QueueObjectOptions {
 }
 
 const ROW_LIMIT = 1_900_000;
+const positiveInt = z.number().int().min(1);
+const optionsSchema = z.strictObject({
+  tokenBinding: z.string().min(1).optional(),
+  defaultMaxAttempts: positiveInt.optional(),
+  backoff: z.strictObject({ baseMs: z.number().finite().min(0), maxMs: z.number().finite().min(0) }).optional(),
+  maxPayloadBytes: positiveInt.optional(),
+  maxClaimBytes: positiveInt.optional(),
+  maxClaim: positiveInt.max(10_000).optional(),
+  requestKeyTtlMs: z.number().finite().positive().optional(),
+});
 
 /**
  * The claim queue as a Durable Object on SQLite storage: one object is one queue. Export it from your Worker and
@@ -91,13 +102,17 @@ export class QueueObject {
 }
 
 /**
- * A {@link QueueObject} subclass with other options, to export from your Worker.
+ * A {@link QueueObject} subclass with other options, to export from your Worker. Throws at load, naming the field,
+ * when an option is out of range.
  *
  * @example
  * export const MailQueue = defineQueueObject({ defaultMaxAttempts: 3, tokenBinding: 'MAIL_QUEUE_TOKEN' });
  */
 export function defineQueueObject(options: QueueObjectOptions): typeof QueueObject {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new Error(`[fleet] [queue-do] invalid defineQueueObject() options: ${describeIssues(parsed.error, options)}`);
+  const settings: QueueObjectOptions = parsed.data;
   return class extends QueueObject {
-    static override options = { ...options };
+    static override options = settings;
   };
 }
