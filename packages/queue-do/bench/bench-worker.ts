@@ -1,6 +1,7 @@
 // The Worker the benchmark runs in workerd. Each bench route does K claim + complete + refill rounds inside the
 // object, so the client's timing holds K rounds of storage work plus one request; the empty route holds the request
 // alone, and its time is subtracted (Date.now() inside workerd only moves across I/O, so timing happens outside).
+import { newRequestId } from '../src/object/request-id.js';
 import { QueueObject } from '../src/worker.js';
 import { NaiveQueue } from './naive.js';
 
@@ -16,8 +17,6 @@ const params = (request: Request) => {
 const payloads = (n: number) => Array.from({ length: n }, (_, i) => ({ to: `mailbox-${i}@example.com`, attempt: 0 }));
 
 export class BenchQueue extends QueueObject {
-  private round = 0;
-
   override async fetch(request: Request): Promise<Response> {
     const { route, k, batch, count } = params(request);
     const store = this.store;
@@ -31,8 +30,9 @@ export class BenchQueue extends QueueObject {
       let claimed = 0;
       for (let i = 0; i < k; i++) {
         // As the HTTP API does it: each claim and each complete carries an idempotency key.
-        const got = store.claim('bench-worker', batch, 60_000, `c${++this.round}`);
-        store.once(`d${this.round}`, () => (got.length === 1 ? store.complete(got[0]!.id, got[0]!.token) : store.completeMany(got)));
+        // Keys as the client makes them: a counter would restart with the object and replay old answers.
+        const got = store.claim('bench-worker', batch, 60_000, newRequestId());
+        store.once(newRequestId(), () => (got.length === 1 ? store.complete(got[0]!.id, got[0]!.token) : store.completeMany(got)));
         store.enqueue(jobs(got.length));
         claimed += got.length;
       }

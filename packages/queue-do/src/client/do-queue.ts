@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type ClaimedJob,
   type ClaimQueue,
@@ -11,6 +10,7 @@ import {
   type QueueStats,
 } from '@fleet/core';
 import { z } from 'zod';
+import { newRequestId } from '../object/request-id.js';
 import { CompletionBatcher } from './completions.js';
 import { call, type HttpSettings } from './http.js';
 
@@ -64,7 +64,7 @@ export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
     fetch: o.fetch ?? globalThis.fetch,
     scope: `queue "${o.queue}"`,
   };
-  const post = <T>(action: string, body: Record<string, unknown>) => call<T>(http, 'POST', action, { ...body, requestId: randomUUID() });
+  const post = <T>(action: string, body: Record<string, unknown>) => call<T>(http, 'POST', action, { ...body, requestId: newRequestId() });
   const completions = new CompletionBatcher(
     async ({ id, token }) => {
       await post('complete', { id, token });
