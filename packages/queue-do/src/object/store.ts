@@ -50,7 +50,8 @@ const NEXT_READY_WITHIN_BYTES = `SELECT id FROM (
     SELECT id, length(payload) AS size, sum(length(payload)) OVER (ORDER BY priority DESC, run_at, id ROWS UNBOUNDED PRECEDING) AS upto
     FROM (SELECT id, payload, priority, run_at FROM fleet_jobs INDEXED BY fleet_jobs_claim WHERE state = ${State.ready} ORDER BY priority DESC, run_at, id LIMIT ?)
   ) WHERE upto - size < ?`;
-const INSERT_PARAMS = 9;
+/** Parameters per inserted job; `?1` (now) is bound once per statement, and `run_at` also fills `due_at`. */
+const INSERT_PARAMS = 6;
 
 /** The queue on a Durable Object's SQLite storage. Synchronous: each call runs in one transaction. */
 export class QueueStore {
@@ -125,18 +126,20 @@ export class QueueStore {
           fresh.push({ index, job });
         }
       });
-      for (const part of chunks(fresh, INSERT_PARAMS)) {
-        const values: SqlValue[] = [];
-        for (const { job } of part) {
+      for (const part of chunks(fresh, INSERT_PARAMS, 1)) {
+        const values: SqlValue[] = [now];
+        const tuples = part.map(({ job }, i) => {
           const runAt = job.runAt ?? now;
           if (runAt > now) this.sweeper.note(runAt);
-          values.push(job.payload, job.priority, runAt, runAt, runAt > now ? State.delayed : State.ready);
-          values.push(job.maxAttempts ?? this.settings.defaultMaxAttempts, job.dedupKey ?? null, now, 0);
-        }
+          values.push(job.payload, job.priority, runAt, runAt > now ? State.delayed : State.ready);
+          values.push(job.maxAttempts ?? this.settings.defaultMaxAttempts, job.dedupKey ?? null);
+          const p = 2 + i * INSERT_PARAMS;
+          return `(?${p}, ?${p + 1}, ?${p + 2}, ?${p + 2}, ?${p + 3}, ?${p + 4}, ?${p + 5}, ?1, 0)`;
+        });
         const rows = this.sql
           .exec<{ id: number }>(
             `INSERT INTO fleet_jobs (payload, priority, run_at, due_at, state, max_attempts, dedup_key, enqueued_at, attempt)
-             VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id`,
+             VALUES ${tuples.join(', ')} RETURNING id`,
             ...values,
           )
           .toArray()
