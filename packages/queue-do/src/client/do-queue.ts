@@ -1,0 +1,118 @@
+import {
+  type ClaimedJob,
+  type ClaimQueue,
+  type MetricSource,
+  parseClaim,
+  parseJobInputs,
+  parseLease,
+  parseMs,
+  parseWith,
+  type QueueStats,
+} from '@fleet/core';
+import { z } from 'zod';
+import { newRequestId } from '../object/request-id.js';
+import { CompletionBatcher } from './completions.js';
+import { call, type HttpSettings } from './http.js';
+
+/** Options of {@link doQueue}. */
+export interface DoQueueOptions {
+  /** Where your Worker serves the queue API (`routeQueue`'s `basePath`), e.g. `https://jobs.example.com/queues`. */
+  url: string;
+  /** The bearer token the object expects (its `FLEET_QUEUE_TOKEN` secret). */
+  token: string;
+  /** The queue's name: one Durable Object per name. */
+  queue: string;
+  /** Time limit of one HTTP request, in ms. @default 10_000 */
+  timeoutMs?: number;
+  /** Further tries after a network error, a timeout, a 429 or a 5xx. Safe: every mutation carries an idempotency key. @default 3 */
+  retries?: number;
+  /** First retry delay, doubled each time and jittered. @default 200 */
+  retryDelayMs?: number;
+  /** The fetch to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+const SCOPE = 'queue-do';
+const optionsSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  token: z.string().min(1, 'expected a non-empty token'),
+  queue: z.string().regex(/^[A-Za-z0-9._~:@-]{1,128}$/, 'expected 1-128 characters of A-Z a-z 0-9 . _ ~ : @ -'),
+  timeoutMs: z.number().finite().positive().optional(),
+  retries: z.number().int().min(0).optional(),
+  retryDelayMs: z.number().finite().min(0).optional(),
+  fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'expected a function').optional(),
+});
+
+/**
+ * A ClaimQueue backed by a {@link QueueObject} Durable Object, over its HTTP API. Input is validated here (as
+ * every @fleet queue does) and again by the object. Each mutation carries an idempotency key, so a request retried
+ * after a timeout never claims twice: the retry gets the leases the first attempt took. Completes issued in the
+ * same turn of the event loop (`await Promise.all(jobs.map((job) => queue.complete(job)))`) go in one request.
+ *
+ * @example
+ * const queue = doQueue({ url: 'https://jobs.example.com/queues', token: process.env.QUEUE_TOKEN!, queue: 'mail' });
+ * const [job] = await queue.claim('worker-1', { leaseMs: 60_000 });
+ */
+export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
+  const o = parseWith(optionsSchema, options, SCOPE, 'doQueue() options');
+  const http: HttpSettings = {
+    base: `${o.url.replace(/\/+$/, '')}/${encodeURIComponent(o.queue)}`,
+    token: o.token,
+    timeoutMs: o.timeoutMs ?? 10_000,
+    retries: o.retries ?? 3,
+    retryDelayMs: o.retryDelayMs ?? 200,
+    fetch: o.fetch ?? globalThis.fetch,
+    scope: `queue "${o.queue}"`,
+  };
+  const post = <T>(action: string, body: Record<string, unknown>) => call<T>(http, 'POST', action, { ...body, requestId: newRequestId() });
+  const completions = new CompletionBatcher(
+    async ({ id, token }) => {
+      await post('complete', { id, token });
+    },
+    async (jobs) => (await post<{ results: { ok: boolean; code?: string; message?: string }[] }>('complete-batch', { jobs })).results,
+    http.scope,
+  );
+
+  const queue: ClaimQueue<P> = {
+    async enqueue(jobs) {
+      const parsed = parseJobInputs(jobs, SCOPE);
+      return (await post<{ ids: string[] }>('enqueue', { jobs: parsed })).ids;
+    },
+    async claim(workerId, claimOptions) {
+      const { max, leaseMs } = parseClaim(workerId, claimOptions, SCOPE);
+      return (await post<{ jobs: ClaimedJob<P>[] }>('claim-next', { workerId, max, leaseMs })).jobs;
+    },
+    async complete(job) {
+      const { id, token } = parseLease(job, SCOPE, 'complete');
+      await completions.add({ id, token });
+    },
+    async fail(job, error, failOptions) {
+      const retryInMs = failOptions?.retryInMs;
+      if (retryInMs !== undefined) parseMs(retryInMs, SCOPE, 'fail() retryInMs', true);
+      const { id, token } = parseLease(job, SCOPE, 'fail');
+      const message = (error instanceof Error ? error.message : String(error)).slice(0, 65_536);
+      await post('fail', { id, token, error: message, ...(retryInMs === undefined ? {} : { retryInMs }) });
+    },
+    async extend(job, leaseMs) {
+      const ms = parseMs(leaseMs, SCOPE, 'extend() leaseMs');
+      const { id, token } = parseLease(job, SCOPE, 'extend');
+      return (await post<{ leaseUntil: number }>('extend', { id, token, leaseMs: ms })).leaseUntil;
+    },
+    async stats() {
+      return (await call<{ stats: QueueStats }>(http, 'GET', 'stats')).stats;
+    },
+    metricSource({ prefix = '' } = {}): MetricSource {
+      return {
+        name: `doQueue(${o.queue})`,
+        async read(signal) {
+          signal.throwIfAborted();
+          const stats = await queue.stats();
+          const at = Date.now();
+          return Object.fromEntries(Object.entries(stats).map(([key, value]) => [`${prefix}${key}`, { value, at }]));
+        },
+      };
+    },
+    async close() {},
+  };
+  return queue;
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { handleApi } from './api.js';
+import { type BodyLimits, describeIssues } from './bodies.js';
+import type { DurableObjectStateLike } from './runtime.js';
+import { QueueStore, type StoreSettings } from './store.js';
+
+/** Settings of the queue object; pass them to {@link defineQueueObject}. */
+export interface QueueObjectOptions {
+  /** Name of the env binding (a secret) holding the bearer token. @default 'FLEET_QUEUE_TOKEN' */
+  tokenBinding?: string;
+  /** `maxAttempts` of jobs that set none. @default 5 */
+  defaultMaxAttempts?: number;
+  /** Retry delay after a `fail` without `retryInMs`: `min(maxMs, baseMs × 2^(attempt-1))`, jittered down by up to half. @default { baseMs: 1000, maxMs: 60_000 } */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Largest payload, as UTF-8 bytes of JSON. At most 1,900,000: a row holds 2 MB. @default 1_048_576 */
+  maxPayloadBytes?: number;
+  /** A batch claim stops once its payloads pass this many characters of JSON (the first job always comes). @default 16_777_216 */
+  maxClaimBytes?: number;
+  /** Most jobs one claim may take. @default 1000 */
+  maxClaim?: number;
+  /** How long a request's idempotency key is remembered, in ms: longer than a client's retries last. @default 300_000 */
+  requestKeyTtlMs?: number;
+}
+
+const ROW_LIMIT = 1_900_000;
+const positiveInt = z.number().int().min(1);
+const optionsSchema = z.strictObject({
+  tokenBinding: z.string().min(1).optional(),
+  defaultMaxAttempts: positiveInt.optional(),
+  backoff: z.strictObject({ baseMs: z.number().finite().min(0), maxMs: z.number().finite().min(0) }).optional(),
+  maxPayloadBytes: positiveInt.optional(),
+  maxClaimBytes: positiveInt.optional(),
+  maxClaim: positiveInt.max(10_000).optional(),
+  requestKeyTtlMs: z.number().finite().positive().optional(),
+});
+
+/**
+ * The claim queue as a Durable Object on SQLite storage: one object is one queue. Export it from your Worker and
+ * bind it with `new_sqlite_classes`; reach it through {@link routeQueue} or your own `stub.fetch`. Its single
+ * alarm is set to the earliest lease expiry or delayed run time and takes expired jobs back; it is idempotent, as
+ * alarms are delivered at least once. Claims also sweep first, so a late alarm never delays a redelivery.
+ */
+export class QueueObject {
+  /** The options of this class; {@link defineQueueObject} makes a subclass with others. */
+  static options: QueueObjectOptions = {};
+  /** The queue on this object's storage. */
+  readonly store: QueueStore;
+  private readonly limits: BodyLimits;
+  private readonly token: string | undefined;
+  private alarmAt: number | undefined;
+
+  constructor(
+    protected readonly ctx: DurableObjectStateLike,
+    env: Record<string, unknown>,
+  ) {
+    const o = (new.target as typeof QueueObject).options;
+    const settings: StoreSettings = {
+      defaultMaxAttempts: o.defaultMaxAttempts ?? 5,
+      backoff: o.backoff ?? { baseMs: 1_000, maxMs: 60_000 },
+      requestKeyTtlMs: o.requestKeyTtlMs ?? 300_000,
+      maxClaimBytes: o.maxClaimBytes ?? 16_777_216,
+    };
+    this.limits = { maxPayloadBytes: Math.min(o.maxPayloadBytes ?? 1_048_576, ROW_LIMIT), maxClaim: o.maxClaim ?? 1_000 };
+    const token = env[o.tokenBinding ?? 'FLEET_QUEUE_TOKEN'];
+    this.token = typeof token === 'string' ? token : undefined;
+    this.store = new QueueStore(ctx.storage, settings);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.alarmAt = (await ctx.storage.getAlarm()) ?? undefined;
+    });
+  }
+
+  /** Serves the HTTP API (see the README); the path is the last segment of the URL. */
+  async fetch(request: Request): Promise<Response> {
+    const path = `/${new URL(request.url).pathname.split('/').pop() ?? ''}`;
+    const response = await handleApi(request, path, {
+      store: this.store,
+      token: this.token,
+      limits: this.limits,
+      now: Date.now,
+      random: Math.random,
+    });
+    await this.scheduleAlarm();
+    return response;
+  }
+
+  /** Takes back expired leases and promotes due jobs, then sets the alarm to the next due time. Idempotent. */
+  async alarm(): Promise<void> {
+    this.alarmAt = undefined;
+    this.store.sweeper.sweep(Date.now());
+    await this.scheduleAlarm();
+  }
+
+  /** Sets the alarm if something falls due before the one already set (an early alarm only re-schedules). */
+  protected async scheduleAlarm(): Promise<void> {
+    // Nothing is due before the sweeper's lower bound: an alarm set at or before it needs no query.
+    if (this.alarmAt !== undefined && this.alarmAt <= this.store.sweeper.lowerBound) return;
+    const next = this.store.sweeper.nextDue();
+    if (next === undefined || (this.alarmAt !== undefined && this.alarmAt <= next)) return;
+    this.alarmAt = next;
+    await this.ctx.storage.setAlarm(next);
+  }
+}
+
+/**
+ * A {@link QueueObject} subclass with other options, to export from your Worker. Throws at load, naming the field,
+ * when an option is out of range.
+ *
+ * @example
+ * export const MailQueue = defineQueueObject({ defaultMaxAttempts: 3, tokenBinding: 'MAIL_QUEUE_TOKEN' });
+ */
+export function defineQueueObject(options: QueueObjectOptions): typeof QueueObject {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new Error(`[fleet] [queue-do] invalid defineQueueObject() options: ${describeIssues(parsed.error, options)}`);
+  const settings: QueueObjectOptions = parsed.data;
+  return class extends QueueObject {
+    static override options = settings;
+  };
+}
