@@ -37,6 +37,7 @@ export {
   type ScalerState,
 } from './rules/state.js';
 export { murmur3, owns, type ShardMembership, shardOf } from './shard.js';
+export { type ChartOptions, type ChartPoint, chartSvg, timelineTable } from './simulator/render.js';
 export { type SimulateOptions, type SimulationResult, type SimulationSummary, simulate, type TimelinePoint } from './simulator/simulate.js';
 export { withTimeout } from './timeout.js';
 export type { WorkerErrorPhase, WorkerEvents, WorkerHandle } from './worker/events.js';

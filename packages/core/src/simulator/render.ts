@@ -1,7 +1,7 @@
 import type { TimelinePoint } from './simulate.js';
 
 /** The timeline as a fixed-width text table, one row per tick (S0's timeline table). */
-export function renderTable(timeline: readonly TimelinePoint[]): string {
+export function timelineTable(timeline: readonly TimelinePoint[]): string {
   const rows = timeline.map((p) => [
     (p.t / 1000).toFixed(1),
     String(p.queue),
@@ -20,11 +20,24 @@ export function renderTable(timeline: readonly TimelinePoint[]): string {
 
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] as string);
 
-/** A "nice" axis maximum: 1, 2 or 5 times a power of ten, at least `value`. */
+/** One point of a chart: time in ms since the start, queue depth, workers. */
+export type ChartPoint = Pick<TimelinePoint, 't' | 'queue' | 'workers'>;
+
+/** Options of {@link chartSvg}. */
+export interface ChartOptions {
+  /** @default 'Queue depth and workers' */
+  title?: string;
+  /** @default 800 */
+  width?: number;
+  /** @default 320 */
+  height?: number;
+}
+
+/** A "nice" axis maximum: a round multiple of a power of ten, at least `value`. */
 function niceMax(value: number): number {
   if (value <= 1) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const m of [1, 2, 5, 10]) if (m * power >= value) return m * power;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * power >= value) return m * power;
   return 10 * power;
 }
 
@@ -32,10 +45,7 @@ function niceMax(value: number): number {
  * Queue depth (filled, left axis) and workers (step line, right axis) over time, as a standalone SVG document
  * with no external resources, so it can be opened in a browser or embedded in a README.
  */
-export function renderSvg(
-  timeline: ReadonlyArray<Pick<TimelinePoint, 't' | 'queue' | 'workers'>>,
-  options: { title?: string; width?: number; height?: number } = {},
-): string {
+export function chartSvg(timeline: readonly ChartPoint[], options: ChartOptions = {}): string {
   const width = options.width ?? 800;
   const height = options.height ?? 320;
   const pad = { left: 56, right: 56, top: 40, bottom: 40 };

@@ -4,7 +4,7 @@ import { parseWith } from '../errors.js';
 import type { AutoscalerOptions } from '../options.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { memoryProvider } from '../testing/memory-provider.js';
-import { renderSvg, renderTable } from './render.js';
+import { chartSvg, timelineTable } from './render.js';
 import { type SimulateOptions, simulateSchema } from './schema.js';
 import { type SimulationSummary, summarize } from './summary.js';
 
@@ -129,7 +129,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     timeline,
     samples,
     summary,
-    table: () => renderTable(timeline),
-    svg: (opts) => renderSvg(samples, opts),
+    table: () => timelineTable(timeline),
+    svg: (opts) => chartSvg(samples, opts),
   };
 }
