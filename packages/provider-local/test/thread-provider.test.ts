@@ -57,6 +57,30 @@ describe('threadProvider as a pool', () => {
     await expect(p.run({ ms: 1 })).rejects.toMatchObject({ code: 'provider-failed' });
   });
 
+  it('restarts a thread that crashes after it started, and gives up with a clear error on one that crashes at start', async () => {
+    const crash = new URL('./fixtures/thread-crash.mjs', import.meta.url);
+    const later = threadProvider({ file: crash, waitReady: true, restart: { baseMs: 20, minUptimeMs: 100 } });
+    pools.push(later);
+    const exits: number[] = [];
+    later.on('exit', ({ code, expected }) => !expected && exits.push(code));
+    await later.scaleTo(1, request());
+    expect(await until(() => exits.length >= 2, 5_000)).toBe(true);
+    expect(await until(async () => (await later.status(request().signal)).ready === 1, 5_000)).toBe(true);
+
+    const atStart = threadProvider({ file: crash, env: { CRASH_AT_START: '1' }, restart: { baseMs: 20, maxUnstable: 3 } });
+    pools.push(atStart);
+    const errors: Error[] = [];
+    let starts = 0;
+    atStart.on('exit', () => starts++);
+    atStart.on('error', ({ error }) => errors.push(error));
+    await atStart.scaleTo(1, request());
+    expect(await until(() => errors.length === 1, 5_000)).toBe(true);
+    expect(errors[0]?.message).toMatch(/^\[fleet\] \[provider-local\] thread thread-1 exited 3 times in a row .*boom: no config/);
+    await sleep(500);
+    expect(starts).toBe(3);
+    expect(await atStart.status(request().signal)).toMatchObject({ target: 1, ready: 0, starting: 0 });
+  });
+
   it('rejects a missing file and min > max, naming the field', () => {
     expect(() => threadProvider({ file: './missing.mjs' })).toThrow(/file: expected the path of an existing file/);
     expect(() => threadProvider({ file, min: 3, max: 1 })).toThrow(/min: expected min <= max \(1\), got 3/);
