@@ -1,39 +1,54 @@
 import { fileURLToPath } from 'node:url';
 import { Autoscaler, ceilTarget, type MetricSource } from '@fleet/core';
+import { postgresQueue } from '@fleet/queue-postgres';
+import { type EmbeddedPostgres, startPostgres } from '@fleet/queue-postgres/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pm2Provider } from '../src/index.js';
 import { deleteApps, startTestDaemon, type TestDaemon, until } from './support/daemon.js';
-// @ts-expect-error: a plain-JS test fixture without types
-import { startQueueServer } from './support/http-queue.mjs';
 
 /**
- * The queue the Autoscaler and the PM2 workers share. Today: core's memoryQueue behind the HTTP fixture server.
- * With @fleet/queue-postgres: `const queue = postgresQueue({ connectionString, queue: 's0' })`, `metrics` from
- * `queue.stats()` the same way, and `workerEnv` → `{ DATABASE_URL: connectionString }` (the worker script builds
- * `postgresQueue` from it instead of `httpQueueClient(QUEUE_URL)`); `claims`/`completes` become a query on the jobs
- * table. Nothing else in this file changes.
+ * The queue the Autoscaler and the PM2 workers share: @fleet/queue-postgres on a real (embedded) PostgreSQL, and an
+ * independent ledger table where each worker records the jobs it starts and finishes.
  */
 async function sharedQueue() {
-  const server = await startQueueServer();
+  const server = process.env.DATABASE_URL ? undefined : await startPostgres();
+  const url = process.env.DATABASE_URL ?? (server as EmbeddedPostgres).url;
+  const queue = postgresQueue<{ message: number }>({ connectionString: url, queue: 's0', poolSize: 2 });
+  await queue.migrate();
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  await db.query(
+    'drop table if exists s0_ledger; create table s0_ledger (job_id text not null, worker_id text not null, kind text not null)',
+  );
+  const ledger = async (kind: 'start' | 'done') =>
+    (
+      await db.query<{ id: string; workerId: string }>('select job_id as id, worker_id as "workerId" from s0_ledger where kind = $1', [
+        kind,
+      ])
+    ).rows;
   return {
-    enqueue: (n: number) => server.queue.enqueue(Array.from({ length: n }, (_, i) => ({ payload: { message: i } }))) as Promise<string[]>,
-    stats: () => server.queue.stats() as Promise<Record<string, number>>,
+    enqueue: (n: number) => queue.enqueue(Array.from({ length: n }, (_, i) => ({ payload: { message: i } }))),
+    stats: () => queue.stats(),
     // S0's "pending": messages waiting or being answered.
     metrics: {
       name: 'pending',
       read: async () => {
-        const s = await server.queue.stats();
+        const s = await queue.stats();
         return { pending: s.ready + s.running };
       },
     } satisfies MetricSource,
-    workerEnv: { QUEUE_URL: server.url as string },
-    claims: server.claims as { id: string; workerId: string }[],
-    completes: server.completes as { id: string }[],
-    close: () => server.close() as Promise<void>,
+    workerEnv: { DATABASE_URL: url },
+    claims: () => ledger('start'),
+    completes: () => ledger('done'),
+    close: async () => {
+      await queue.close();
+      await db.end();
+      await server?.destroy();
+    },
   };
 }
 
-const script = fileURLToPath(new URL('./fixtures/queue-worker.mjs', import.meta.url));
+const script = fileURLToPath(new URL('./fixtures/pg-queue-worker.mjs', import.meta.url));
 let daemon: TestDaemon;
 beforeAll(async () => {
   daemon = await startTestDaemon();
@@ -86,7 +101,7 @@ describe('S0 end to end: one Autoscaler, PM2 named mode, runWorker with a 1.2 s 
     })();
     scaler.start();
 
-    expect(await until(() => queue.completes.length === 16, 40_000)).toBe(true);
+    expect(await until(async () => (await queue.completes()).length === 16, 40_000)).toBe(true);
     expect(await until(() => scaled.some((s) => s.to === 1), cooldownDownMs + 10_000)).toBe(true);
     await scaler.stop();
     watching = false;
@@ -101,10 +116,11 @@ describe('S0 end to end: one Autoscaler, PM2 named mode, runWorker with a 1.2 s 
     expect(mostOnline).toBe(4);
     expect(await until(async () => (await provider.status(new AbortController().signal)).target === 1, 15_000)).toBe(true);
     // Exactly once: each message claimed once, completed once, no redelivery.
-    expect(queue.completes.map((c) => c.id).sort()).toEqual([...ids].sort());
-    expect(new Set(queue.claims.map((c) => c.id)).size).toBe(16);
-    expect(queue.claims).toHaveLength(16);
-    expect(new Set(queue.claims.map((c) => c.workerId)).size).toBe(4);
+    const [claims, completes] = [await queue.claims(), await queue.completes()];
+    expect(completes.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect(new Set(claims.map((c) => c.id)).size).toBe(16);
+    expect(claims).toHaveLength(16);
+    expect(new Set(claims.map((c) => c.workerId)).size).toBe(4);
     expect(await queue.stats()).toMatchObject({ completedTotal: 16, redeliveredTotal: 0, ready: 0, running: 0, dead: 0 });
     expect(errors).toEqual([]);
     await provider.close();
