@@ -27,6 +27,8 @@ async function main() {
     modules: true,
     script: await bundle('../../bench/bench-worker.ts'),
     compatibilityDate: '2025-04-01',
+    // No request.cf data: Miniflare would otherwise try to download it.
+    cf: false,
     host: '127.0.0.1',
     port: 0,
     bindings: { FLEET_QUEUE_TOKEN: 'bench' },

@@ -153,3 +153,14 @@ describe('completes issued together', () => {
     await q.complete(jobs[0]!);
   });
 });
+
+describe('metricSource aborts', () => {
+  it('a read stops when the Autoscaler aborts it, with code aborted', async () => {
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    const controller = new AbortController();
+    const read = client('abort', { fetch: hanging, retries: 5 }).metricSource().read(controller.signal);
+    setTimeout(() => controller.abort(new Error('tick timed out')), 20);
+    await expect(read).rejects.toMatchObject({ code: 'aborted' });
+  });
+});

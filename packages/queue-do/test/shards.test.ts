@@ -48,3 +48,12 @@ describe('defineQueueObject', () => {
     expect(defineQueueObject({ maxClaim: 5 }).options).toEqual({ maxClaim: 5 });
   });
 });
+
+describe('the worker entry', () => {
+  it('bundles for workerd with no Node built-in', async () => {
+    const { bundle } = await import('./support/workerd.js');
+    const code = await bundle('../../src/worker.ts');
+    expect(code.includes('export {') && code.includes('QueueObject')).toBe(true);
+    expect(code.match(/["']node:[a-z_/]+["']|\brequire\(/g) ?? []).toEqual([]);
+  });
+});

@@ -105,8 +105,7 @@ export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
       return {
         name: `doQueue(${o.queue})`,
         async read(signal) {
-          signal.throwIfAborted();
-          const stats = await queue.stats();
+          const { stats } = await call<{ stats: QueueStats }>(http, 'GET', 'stats', undefined, signal);
           const at = Date.now();
           return Object.fromEntries(Object.entries(stats).map(([key, value]) => [`${prefix}${key}`, { value, at }]));
         },

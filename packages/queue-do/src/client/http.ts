@@ -29,9 +29,10 @@ function transient(status: number | undefined): boolean {
  * Sends one API request, retrying transient failures with backoff. Only requests that are safe to repeat reach
  * here: every mutation carries an idempotency key, so a retry of a request that did land gets the first answer.
  */
-export async function call<T>(s: HttpSettings, method: 'GET' | 'POST', action: string, body?: unknown): Promise<T> {
+export async function call<T>(s: HttpSettings, method: 'GET' | 'POST', action: string, body?: unknown, outer?: AbortSignal): Promise<T> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= s.retries; attempt++) {
+    outer?.throwIfAborted();
     if (attempt > 0) await sleep(Math.min(5_000, s.retryDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
     let status: number | undefined;
     try {
@@ -39,7 +40,7 @@ export async function call<T>(s: HttpSettings, method: 'GET' | 'POST', action: s
         method,
         headers: { authorization: `Bearer ${s.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(s.timeoutMs),
+        signal: outer ? AbortSignal.any([outer, AbortSignal.timeout(s.timeoutMs)]) : AbortSignal.timeout(s.timeoutMs),
       });
       status = response.status;
       const text = await response.text();
@@ -55,6 +56,7 @@ export async function call<T>(s: HttpSettings, method: 'GET' | 'POST', action: s
       lastError = new Error(clean);
     } catch (error) {
       if ((error as { code?: unknown }).code !== undefined && (error as Error).message.startsWith('[fleet]')) throw error;
+      if (outer?.aborted) throw fleetError(SCOPE, 'aborted', `${s.scope}: ${method} /${action} aborted`, outer.reason);
       lastError = error;
     }
   }

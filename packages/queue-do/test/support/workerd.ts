@@ -49,6 +49,8 @@ export async function startWorker(): Promise<RunningWorker> {
     modules: true,
     script: await bundle('./test-worker.ts'),
     compatibilityDate: '2025-04-01',
+    // No request.cf data: Miniflare would otherwise try to download it.
+    cf: false,
     host: '127.0.0.1',
     port: 0,
     bindings: { FLEET_QUEUE_TOKEN: TOKEN },
