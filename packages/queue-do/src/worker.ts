@@ -7,6 +7,9 @@ export type {
   DurableObjectStateLike,
   DurableObjectStorageLike,
   DurableObjectStubLike,
+  SqlCursor,
   SqlStorage,
+  SqlValue,
 } from './object/runtime.js';
+export type { QueueStore } from './object/store.js';
 export type { StoreStats } from './object/sweep.js';
