@@ -65,7 +65,9 @@ export function statements(schema: string, channel: string) {
         update ${s}.jobs j
         set token = gen_random_uuid(), lease_until = now() + make_interval(secs => $3::float8 / 1000),
             attempt = j.attempt + 1, worker_id = $4
-        from picked where j.id = picked.id
+        -- The array condition keeps the plan on the primary key: a generic plan cannot know the limit, and a join
+        -- alone was planned as a hash join over a sequential scan of the whole table (10 ms at 20,000 rows).
+        from picked where j.id = picked.id and j.id = any(array(select id from picked))
         returning j.id, j.payload, j.attempt, j.token, j.lease_until, j.priority, j.run_at, picked.expired
       ), killed as (
         delete from ${s}.jobs j using expired e where j.id = e.id and e.spent returning j.*
@@ -86,8 +88,9 @@ export function statements(schema: string, channel: string) {
      */
     complete: `
       with done as (
-        delete from ${s}.jobs j using unnest($2::bigint[], $3::uuid[]) as given(id, token)
-        where j.id = given.id and j.queue = $1 and j.token = given.token and j.lease_until > now()
+        delete from ${s}.jobs j
+        where j.id = any($2::bigint[]) and j.queue = $1 and j.lease_until > now()
+          and j.token = ($3::uuid[])[array_position($2::bigint[], j.id)]
         returning j.id, j.queue, j.payload, j.attempt, j.created_at
       ), archived as (
         insert into ${s}.archive (id, queue, payload, attempts, created_at)
@@ -109,10 +112,10 @@ export function statements(schema: string, channel: string) {
         update ${s}.jobs j set token = null, lease_until = null, worker_id = null, last_error = $4,
           run_at = now() + make_interval(secs => coalesce($5::float8,
             least($7::float8, $6::float8 * power(2, held.attempt - 1)) * (0.5 + random() * 0.5)) / 1000)
-        from held where j.id = held.id and held.attempt < held.max_attempts
+        from held where j.id = $2 and j.id = held.id and held.attempt < held.max_attempts
         returning j.id
       ), killed as (
-        delete from ${s}.jobs j using held where j.id = held.id and held.attempt >= held.max_attempts returning j.*
+        delete from ${s}.jobs j using held where j.id = $2 and j.id = held.id and held.attempt >= held.max_attempts returning j.*
       ), buried as (
         insert into ${s}.dead_jobs (id, queue, payload, priority, attempts, max_attempts, dedup_key, last_error, created_at)
         select id, queue, payload, priority, attempt, max_attempts, dedup_key, $4, created_at from killed
@@ -173,7 +176,7 @@ export function statements(schema: string, channel: string) {
         on conflict do nothing
         returning id
       ), removed as (
-        delete from ${s}.dead_jobs where id in (select id from revived)
+        delete from ${s}.dead_jobs where id = any(array(select id from revived))
       ), counted as (${bump(s, 'revived', '(select count(*) from revived)')}
       ), notified as (
         select pg_notify('${channel}', $1) from (select 1 from revived limit 1) any_row
