@@ -11,5 +11,4 @@ export type {
   SqlStorage,
   SqlValue,
 } from './object/runtime.js';
-export type { QueueStore } from './object/store.js';
 export type { StoreStats } from './object/sweep.js';

@@ -44,7 +44,7 @@ const optionsSchema = z.strictObject({
 });
 
 /**
- * A ClaimQueue backed by a {@link QueueObject} Durable Object, over its HTTP API. Input is validated here (as
+ * A ClaimQueue backed by a `QueueObject` (from `@fleet/queue-do/worker`) Durable Object, over its HTTP API. Input is validated here (as
  * every `@fleet` queue does) and again by the object. Each mutation carries an idempotency key, so a request retried
  * after a timeout never claims twice: the retry gets the leases the first attempt took. Completes issued in the
  * same turn of the event loop (`await Promise.all(jobs.map((job) => queue.complete(job)))`) go in one request.

@@ -43,7 +43,7 @@ const optionsSchema = z.strictObject({
 export class QueueObject {
   /** The options of this class; {@link defineQueueObject} makes a subclass with others. */
   static options: QueueObjectOptions = {};
-  /** The queue on this object's storage. */
+  /** The queue on this object's storage. @internal */
   readonly store: QueueStore;
   private readonly limits: BodyLimits;
   private readonly token: string | undefined;
