@@ -13,6 +13,25 @@ export const boundsShape = {
   max: z.number().int().min(1).default(64),
 };
 
+/**
+ * Life-cycle options shared by both providers: the initial size, the drain before a forced stop, readiness, and
+ * the restart backoff, with the same defaults and the same checks.
+ */
+export const lifecycleShape = {
+  initial: z.number().int().min(0).optional(),
+  drainTimeoutMs: ms.default(30_000),
+  waitReady: z.boolean().default(false),
+  readyGraceMs: ms.default(0),
+  restart: z
+    .strictObject({
+      baseMs: ms.default(100),
+      maxMs: ms.default(30_000),
+      minUptimeMs: ms.default(1_000),
+      maxUnstable: z.number().int().min(1).default(5),
+    })
+    .default({ baseMs: 100, maxMs: 30_000, minUptimeMs: 1_000, maxUnstable: 5 }),
+};
+
 /** Adds the `min <= max` check to an options schema. */
 export function checkBounds<T extends { min: number; max: number }>(value: T, ctx: z.RefinementCtx): void {
   if (value.min > value.max) {

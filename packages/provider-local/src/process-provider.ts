@@ -5,7 +5,7 @@ import { type FleetStatus, type ProviderCapabilities, parseWith, type ScaleReque
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import { ChildSlot, type SlotListener } from './child-slot.js';
-import { boundsShape, checkBounds, ms, parseTarget, SCOPE, ScaleLog } from './common.js';
+import { boundsShape, checkBounds, lifecycleShape, ms, parseTarget, SCOPE, ScaleLog } from './common.js';
 
 const writable = z.custom<Writable>((v) => typeof (v as Writable | null)?.write === 'function', 'expected a writable stream');
 
@@ -21,18 +21,7 @@ const schema = z
     execArgv: z.array(z.string()).default([]),
     name: z.string().min(1).default('worker'),
     ...boundsShape,
-    initial: z.number().int().min(0).optional(),
-    drainTimeoutMs: ms.default(30_000),
-    waitReady: z.boolean().default(false),
-    readyGraceMs: ms.default(0),
-    restart: z
-      .strictObject({
-        baseMs: ms.default(100),
-        maxMs: ms.default(30_000),
-        minUptimeMs: ms.default(1_000),
-        maxUnstable: z.number().int().min(1).default(5),
-      })
-      .default({ baseMs: 100, maxMs: 30_000, minUptimeMs: 1_000, maxUnstable: 5 }),
+    ...lifecycleShape,
     output: z.enum(['prefix', 'inherit', 'ignore']).default('prefix'),
     stdout: writable.optional(),
     stderr: writable.optional(),

@@ -4,7 +4,7 @@ import type { WorkerOptions } from 'node:worker_threads';
 import { type FleetStatus, fleetError, type ProviderCapabilities, parseWith, type ScaleRequest, type ScalingProvider } from '@fleet/core';
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
-import { boundsShape, checkBounds, ms, parseTarget, SCOPE, ScaleLog } from './common.js';
+import { boundsShape, checkBounds, lifecycleShape, ms, parseTarget, SCOPE, ScaleLog } from './common.js';
 import { isResult, type TaskMessage } from './protocol.js';
 import { ThreadSlot, type ThreadSlotListener } from './thread-slot.js';
 
@@ -19,18 +19,7 @@ const schema = z
     env: z.record(z.string(), z.string()).default({}),
     name: z.string().min(1).default('thread'),
     ...boundsShape,
-    initial: z.number().int().min(0).optional(),
-    drainTimeoutMs: ms.default(30_000),
-    waitReady: z.boolean().default(false),
-    readyGraceMs: ms.default(0),
-    restart: z
-      .strictObject({
-        baseMs: ms.default(100),
-        maxMs: ms.default(30_000),
-        minUptimeMs: ms.default(1_000),
-        maxUnstable: z.number().int().min(1).default(5),
-      })
-      .default({ baseMs: 100, maxMs: 30_000, minUptimeMs: 1_000, maxUnstable: 5 }),
+    ...lifecycleShape,
     resourceLimits: z.custom<WorkerOptions['resourceLimits']>((v) => typeof v === 'object' && v !== null).optional(),
     execArgv: z.array(z.string()).optional(),
   })
