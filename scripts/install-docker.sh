@@ -5,8 +5,7 @@ set -euo pipefail
 
 need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
-[ -x /bin/busybox ] && file_is_static=$(ldd /bin/busybox 2>&1 | grep -c 'not a dynamic' || true) || file_is_static=0
-[ "${file_is_static:-0}" -ge 1 ] || need+=(busybox-static)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 
 if [ "${#need[@]}" -eq 0 ]; then
   exit 0
