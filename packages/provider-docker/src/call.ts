@@ -23,7 +23,9 @@ export async function bounded<T>(what: string, ms: number, outer: AbortSignal | 
     outer?.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([fn(controller.signal), stopped]);
+    const work = fn(controller.signal);
+    work.catch(() => {}); // settles after a timeout too: nobody waits for it then
+    return await Promise.race([work, stopped]);
   } finally {
     clearTimeout(timer);
     if (onAbort) outer?.removeEventListener('abort', onAbort);

@@ -104,34 +104,41 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
     await engine.call(`remove ${id}`, signal, (d, s) => d.getContainer(c.id).remove({ force: true, abortSignal: s } as object)).catch(gone);
   };
 
-  // Dead containers are replaced under the same index, so WORKER_IDs stay 1..n.
-  const replace = async (dead: GroupContainer[], signal: AbortSignal) => {
-    await Promise.all(dead.map((c) => remove(c, signal, false).then(() => create(c.index, signal))));
+  // Dead containers are replaced under the same index, so WORKER_IDs stay 1..n; containers left created but never
+  // started (a start cut short by an outage) are started.
+  const heal = async (containers: GroupContainer[], signal: AbortSignal) => {
+    const dead = o.replaceDead ? containers.filter(isDead) : [];
+    const stuck = containers.filter((c) => c.state === 'created');
+    await Promise.all([
+      ...dead.map((c) => remove(c, signal, false).then(() => create(c.index, signal))),
+      ...stuck.map((c) =>
+        engine
+          .call(`start ${o.group}-${c.index}`, signal, (d, s) => d.getContainer(c.id).start({ abortSignal: s } as object))
+          .catch(gone)
+          // A start cut short by an engine restart can leave a task the engine cannot start again: make it anew.
+          .catch(() => remove(c, signal, false).then(() => create(c.index, signal))),
+      ),
+    ]);
+    return dead.length + stuck.length;
   };
 
   const scale = async (n: number, signal: AbortSignal) => {
     const now = await list(signal);
     observe(now);
-    const dead = o.replaceDead ? now.filter(isDead) : [];
     if (now.length < n) {
       const used = new Set(now.map((c) => c.index));
       const free = Array.from({ length: o.max + now.length }, (_, i) => i + 1).filter((i) => !used.has(i));
-      const fresh = now.filter((c) => c.state === 'created');
-      await Promise.all([
-        ...free.slice(0, n - now.length).map((i) => create(i, signal)),
-        ...fresh.map((c) => engine.call(`start ${o.group}-${c.index}`, signal, (d, s) => d.getContainer(c.id).start({ abortSignal: s } as object)).catch(gone)),
-        replace(dead, signal),
-      ]);
+      await Promise.all([...free.slice(0, n - now.length).map((i) => create(i, signal)), heal(now, signal)]);
     } else if (now.length > n) {
       const order = [...now].sort((a, b) => Number(isDead(b)) - Number(isDead(a)) || b.index - a.index);
       const out = order.slice(0, now.length - n);
       for (const c of out) draining.add(c.id);
       try {
-        await Promise.all([...out.map((c) => remove(c, signal, !isDead(c))), replace(dead.filter((c) => !out.includes(c)), signal)]);
+        await Promise.all([...out.map((c) => remove(c, signal, !isDead(c))), heal(order.slice(out.length), signal)]);
       } finally {
         for (const c of out) draining.delete(c.id);
       }
-    } else await replace(dead, signal);
+    } else await heal(now, signal);
     return now.length;
   };
 
@@ -143,13 +150,11 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
       let now = await list(signal);
       if (busy === 0) {
         observe(now);
-        const dead = o.replaceDead ? now.filter(isDead) : [];
-        if (dead.length > 0) {
+        if (now.some((c) => isDead(c) || c.state === 'created')) {
           await serial(async () => {
             busy++;
             try {
-              await replace(dead, signal);
-              known = new Set((now = await list(signal)).map((c) => c.id));
+              if ((await heal(await list(signal), signal)) > 0) known = new Set((now = await list(signal)).map((c) => c.id));
             } finally {
               busy--;
             }
