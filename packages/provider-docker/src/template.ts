@@ -65,7 +65,7 @@ export const templateSchema = z.strictObject(
     user: z.string().optional(),
     workingDir: z.string().optional(),
   },
-  'expected a container template: { image, cmd?, env?, labels?, … }',
+  { error: (issue) => (issue.code === 'invalid_type' ? 'expected a container template: { image, cmd?, env?, labels?, … }' : undefined) },
 );
 
 type Template = z.output<typeof templateSchema>;

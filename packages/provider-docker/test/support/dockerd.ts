@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,36 @@ const readPid = (file: string) => {
     return undefined;
   }
 };
+
+/**
+ * containerd's shims outlive their daemon by design (so containers survive a restart): at teardown, the ones this
+ * daemon started (their `-address` is in our folder) and the containers under them are ended by pid.
+ */
+export function killShims(dir: string): number[] {
+  const ours: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmd[0]?.endsWith('containerd-shim-runc-v2') && cmd.some((arg) => arg.startsWith(`${dir}/`))) ours.push(pid);
+    } catch {}
+  }
+  const children = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  // A container's first process is its pid namespace's init: ending it ends everything in the container.
+  for (const pid of [...ours.flatMap(children), ...ours]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  return ours;
+}
 
 async function stopPid(pid: number | undefined) {
   if (pid === undefined || !alive(pid)) return;
@@ -134,6 +164,8 @@ export async function startDockerd(): Promise<TestEngine> {
     async stop() {
       await halt();
       await stopPid(containerdPid);
+      const shims = killShims(dir);
+      await until(() => shims.every((pid) => !alive(pid)), 5_000, 50);
       const mounts = readFileSync('/proc/mounts', 'utf8')
         .split('\n')
         .map((line) => line.split(' ')[1]?.replace(/\\040/g, ' ') ?? '')
