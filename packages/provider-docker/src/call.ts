@@ -5,7 +5,12 @@ import { SCOPE } from './engine-error.js';
  * Runs one engine call bounded by `ms` and the caller's signal. The signal given to `fn` aborts the HTTP request
  * itself (dockerode's `abortSignal`), so nothing keeps running after a timeout.
  */
-export async function bounded<T>(what: string, ms: number, outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function bounded<T>(
+  what: string,
+  ms: number,
+  outer: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   outer?.throwIfAborted();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;

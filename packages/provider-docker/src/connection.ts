@@ -75,11 +75,12 @@ export class EngineConnection {
       port?: string | number;
       protocol?: string;
     };
-    this.where = modem.host === undefined
-      ? typeof modem.socketPath === 'string'
-        ? `unix://${modem.socketPath}`
-        : 'the default Docker socket'
-      : `${modem.protocol ?? 'http'}://${modem.host}:${modem.port ?? ''}`;
+    this.where =
+      modem.host === undefined
+        ? typeof modem.socketPath === 'string'
+          ? `unix://${modem.socketPath}`
+          : 'the default Docker socket'
+        : `${modem.protocol ?? 'http'}://${modem.host}:${modem.port ?? ''}`;
   }
 
   /** Runs `fn` with a negotiated client, bounded by `callTimeoutMs`; failures become clear FleetErrors. */
@@ -102,7 +103,8 @@ export class EngineConnection {
       const version = base.version.bind(base) as unknown as (opts: object) => Promise<{ ApiVersion?: string }>;
       const v = await version({ abortSignal: signal });
       const api = v.ApiVersion ?? MIN_API;
-      if (older(api, MIN_API)) throw new Error(`the engine speaks Engine API ${api}; @fleet/provider-docker needs ${MIN_API} (Docker 20.10) or newer`);
+      if (older(api, MIN_API))
+        throw new Error(`the engine speaks Engine API ${api}; @fleet/provider-docker needs ${MIN_API} (Docker 20.10) or newer`);
       if (this.option instanceof Dockerode) return base;
       return new Dockerode({ ...(this.option as Dockerode.DockerOptions | undefined), version: `v${older(api, MAX_API) ? api : MAX_API}` });
     })().catch((error) => {

@@ -13,6 +13,7 @@ import { EngineConnection } from './connection.js';
 import { type GroupContainer, groupFilter, isDead, isReady, isStarting, toGroupContainer } from './containers.js';
 import { SCOPE, statusOf } from './engine-error.js';
 import { type DockerProviderOptions, parseDockerOptions } from './options.js';
+import { limiter } from './limit.js';
 import { createBody } from './template.js';
 
 /** A ScalingProvider over a group of labelled containers, with the group's containers for inspection. */
@@ -40,6 +41,7 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
   const o = parseDockerOptions(options);
   const engine = new EngineConnection(o.docker, o.callTimeoutMs);
   const draining = new Set<string>();
+  const slot = limiter(o.concurrency);
   let known: Set<string> | undefined;
   let last: { at: number; direction: ScaleDirection } | undefined;
   let busy = 0;
@@ -73,36 +75,50 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
     known = ids;
   };
 
+  const start = (id: string, index: number, signal: AbortSignal) =>
+    engine.call(`start ${o.group}-${index}`, signal, (d, s) => d.getContainer(id).start({ abortSignal: s } as object)).catch(gone);
+
   const create = (index: number, signal: AbortSignal) =>
-    engine.call(
-      `create ${o.group}-${index}`,
-      signal,
-      async (d, s) => {
-        const body = createBody(o.template, o.group, index, o);
-        const container = await d.createContainer({ ...body, abortSignal: s } as Dockerode.ContainerCreateOptions).catch((error) => {
-          if (statusOf(error) !== 409) throw error;
-          throw fleetError(SCOPE, 'provider-failed', `a container named ${body.name} exists outside the group (no label fleet.group=${o.group}): rename or remove it`, error);
-        });
-        await container.start({ abortSignal: s } as object);
-      },
-      { image: o.template.image },
-    );
+    slot(async () => {
+      const body = createBody(o.template, o.group, index, o);
+      const created = await engine.call(
+        `create ${body.name}`,
+        signal,
+        (d, s) =>
+          d.createContainer({ ...body, abortSignal: s } as Dockerode.ContainerCreateOptions).catch((error) => {
+            if (statusOf(error) !== 409) throw error;
+            throw fleetError(
+              SCOPE,
+              'provider-failed',
+              `${body.name} exists outside the group (no label fleet.group=${o.group}): rename or remove it`,
+              error,
+            );
+          }),
+        { image: o.template.image },
+      );
+      await start(created.id, index, signal);
+    });
 
   const gone = (error: unknown) => {
     const code = statusOf((error as { cause?: unknown }).cause ?? error);
     if (code !== 304 && code !== 404) throw error;
   };
-  const remove = async (c: GroupContainer, signal: AbortSignal, drain: boolean) => {
-    const id = `${o.group}-${c.index} (${c.id.slice(0, 12)})`;
-    if (drain) {
-      // Docker sends SIGTERM, waits t seconds, then SIGKILL: the drain. The call is bounded by the drain on top.
-      const t = Math.ceil(o.drainTimeoutMs / 1000);
+  const remove = (c: GroupContainer, signal: AbortSignal, drain: boolean) =>
+    slot(async () => {
+      const id = `${o.group}-${c.index} (${c.id.slice(0, 12)})`;
+      if (drain) {
+        // Docker sends SIGTERM, waits t seconds, then SIGKILL: the drain. The call is bounded by the drain on top.
+        const t = Math.ceil(o.drainTimeoutMs / 1000);
+        await engine
+          .call(`stop ${id}`, signal, (d, s) => d.getContainer(c.id).stop({ t, abortSignal: s } as object), {
+            timeoutMs: o.callTimeoutMs + t * 1000,
+          })
+          .catch(gone);
+      }
       await engine
-        .call(`stop ${id}`, signal, (d, s) => d.getContainer(c.id).stop({ t, abortSignal: s } as object), { timeoutMs: o.callTimeoutMs + t * 1000 })
+        .call(`remove ${id}`, signal, (d, s) => d.getContainer(c.id).remove({ force: true, abortSignal: s } as object))
         .catch(gone);
-    }
-    await engine.call(`remove ${id}`, signal, (d, s) => d.getContainer(c.id).remove({ force: true, abortSignal: s } as object)).catch(gone);
-  };
+    });
 
   // Dead containers are replaced under the same index, so WORKER_IDs stay 1..n; containers left created but never
   // started (a start cut short by an outage) are started.
@@ -112,9 +128,7 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
     await Promise.all([
       ...dead.map((c) => remove(c, signal, false).then(() => create(c.index, signal))),
       ...stuck.map((c) =>
-        engine
-          .call(`start ${o.group}-${c.index}`, signal, (d, s) => d.getContainer(c.id).start({ abortSignal: s } as object))
-          .catch(gone)
+        slot(() => start(c.id, c.index, signal))
           // A start cut short by an engine restart can leave a task the engine cannot start again: make it anew.
           .catch(() => remove(c, signal, false).then(() => create(c.index, signal))),
       ),
@@ -171,7 +185,13 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
 
     scaleTo(target, request: ScaleRequest) {
       return serial(async () => {
-        const n = parseWith(z.number().int().min(o.min).max(o.max), target, SCOPE, `scaleTo target (an integer in [${o.min}, ${o.max}])`, 'invalid-input');
+        const n = parseWith(
+          z.number().int().min(o.min).max(o.max),
+          target,
+          SCOPE,
+          `scaleTo target (an integer in [${o.min}, ${o.max}])`,
+          'invalid-input',
+        );
         busy++;
         try {
           const from = await scale(n, request.signal);

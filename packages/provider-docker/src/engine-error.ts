@@ -32,10 +32,20 @@ export function engineError(what: string, error: unknown, where: string, image?:
   const e = (error ?? {}) as EngineFailure;
   const message = engineMessage(error);
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET' || e.code === 'EPIPE') {
-    return fleetError(SCOPE, 'provider-failed', `${what}: cannot reach the Docker engine at ${where} (${e.code}); is dockerd running?`, error);
+    return fleetError(
+      SCOPE,
+      'provider-failed',
+      `${what}: cannot reach the Docker engine at ${where} (${e.code}); is dockerd running?`,
+      error,
+    );
   }
   if (e.code === 'EACCES') {
-    return fleetError(SCOPE, 'provider-failed', `${what}: no permission on the Docker socket ${where} (EACCES): join the docker group or run as root`, error);
+    return fleetError(
+      SCOPE,
+      'provider-failed',
+      `${what}: no permission on the Docker socket ${where} (EACCES): join the docker group or run as root`,
+      error,
+    );
   }
   if (e.statusCode === 404 && /no such image/i.test(message)) {
     const name = image ?? message.replace(/^.*no such image:\s*/i, '');

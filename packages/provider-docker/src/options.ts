@@ -14,8 +14,12 @@ const schema = z
     min: z.number().int().min(0).default(1),
     max: z.number().int().min(1).default(10),
     drainTimeoutMs: z.number().int().min(0).default(30_000),
-    workerIdEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').default('WORKER_ID'),
+    workerIdEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+      .default('WORKER_ID'),
     replaceDead: z.boolean().default(true),
+    concurrency: z.number().int().min(1).max(8).default(4),
     callTimeoutMs: z.number().int().positive().optional(),
   })
   .superRefine((o, ctx) => {
@@ -40,6 +44,8 @@ export interface DockerProviderOptions {
   workerIdEnv?: string;
   /** Replace containers of the group that exited or died (not the ones removed by someone) at each `status()`. @default true */
   replaceDead?: boolean;
+  /** How many containers are created, started or stopped at once (at most 8). @default 4 */
+  concurrency?: number;
   /** Bound on each engine call; a stop waits for the drain on top of it. @default 10_000 */
   callTimeoutMs?: number;
 }

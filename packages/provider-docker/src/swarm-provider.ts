@@ -56,7 +56,13 @@ export function swarmProvider(options: SwarmProviderOptions): ScalingProvider & 
   const inspect = async (signal: AbortSignal) => {
     const info = (await engine.call(`inspect service ${o.service}`, signal, (d, s) =>
       d.getService(o.service).inspect({ abortSignal: s } as object),
-    )) as Dockerode.Service & { ID: string; Version: { Index: number }; Spec: Dockerode.ServiceSpec; PreviousSpec?: Dockerode.ServiceSpec; UpdatedAt?: string };
+    )) as Dockerode.Service & {
+      ID: string;
+      Version: { Index: number };
+      Spec: Dockerode.ServiceSpec;
+      PreviousSpec?: Dockerode.ServiceSpec;
+      UpdatedAt?: string;
+    };
     const replicas = replicasOf(info.Spec);
     if (replicas === undefined)
       throw fleetError(SCOPE, 'not-supported', `service ${o.service} is not in replicated mode (global services cannot be scaled)`);
@@ -89,7 +95,13 @@ export function swarmProvider(options: SwarmProviderOptions): ScalingProvider & 
     },
 
     async scaleTo(target, { signal }) {
-      const n = parseWith(z.number().int().min(o.min).max(o.max), target, SCOPE, `scaleTo target (an integer in [${o.min}, ${o.max}])`, 'invalid-input');
+      const n = parseWith(
+        z.number().int().min(o.min).max(o.max),
+        target,
+        SCOPE,
+        `scaleTo target (an integer in [${o.min}, ${o.max}])`,
+        'invalid-input',
+      );
       for (let attempt = 0; ; attempt++) {
         const service = await inspect(signal);
         if (service.replicas === n) return;

@@ -37,7 +37,10 @@ const noFleetLabels = (labels: Record<string, string>) => Object.keys(labels).fi
 
 export const templateSchema = z.strictObject(
   {
-    image: z.string('expected an image reference, e.g. "acme/worker:1.4"').trim().min(1, 'expected an image reference, e.g. "acme/worker:1.4"'),
+    image: z
+      .string('expected an image reference, e.g. "acme/worker:1.4"')
+      .trim()
+      .min(1, 'expected an image reference, e.g. "acme/worker:1.4"'),
     cmd: z.array(z.string()).optional(),
     entrypoint: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).default({}),
@@ -51,7 +54,10 @@ export const templateSchema = z.strictObject(
     networkMode: z.string().min(1).optional(),
     resources: z.strictObject({ memoryBytes: z.number().int().positive().optional(), cpus: z.number().positive().optional() }).optional(),
     restartPolicy: z
-      .strictObject({ name: z.enum(['no', 'on-failure', 'always', 'unless-stopped']), maximumRetryCount: z.number().int().min(0).optional() })
+      .strictObject({
+        name: z.enum(['no', 'on-failure', 'always', 'unless-stopped']),
+        maximumRetryCount: z.number().int().min(0).optional(),
+      })
       .optional(),
     healthcheck: z
       .strictObject({
@@ -92,14 +98,24 @@ export function createBody(
     ...(t.user ? { User: t.user } : {}),
     ...(t.workingDir ? { WorkingDir: t.workingDir } : {}),
     ...(h
-      ? { Healthcheck: { Test: h.test, Interval: ns(h.intervalMs), Timeout: ns(h.timeoutMs), Retries: h.retries, StartPeriod: ns(h.startPeriodMs) } }
+      ? {
+          Healthcheck: {
+            Test: h.test,
+            Interval: ns(h.intervalMs),
+            Timeout: ns(h.timeoutMs),
+            Retries: h.retries,
+            StartPeriod: ns(h.startPeriodMs),
+          },
+        }
       : {}),
     HostConfig: {
       ...(t.binds.length > 0 ? { Binds: t.binds } : {}),
       ...(t.networkMode ? { NetworkMode: t.networkMode } : {}),
       ...(t.resources?.memoryBytes ? { Memory: t.resources.memoryBytes } : {}),
       ...(t.resources?.cpus ? { NanoCpus: Math.round(t.resources.cpus * 1e9) } : {}),
-      ...(t.restartPolicy ? { RestartPolicy: { Name: t.restartPolicy.name, MaximumRetryCount: t.restartPolicy.maximumRetryCount ?? 0 } } : {}),
+      ...(t.restartPolicy
+        ? { RestartPolicy: { Name: t.restartPolicy.name, MaximumRetryCount: t.restartPolicy.maximumRetryCount ?? 0 } }
+        : {}),
     },
   };
 }
