@@ -26,13 +26,30 @@ const waitRunning = async (group: string, n: number) => {
 };
 const removeAbove1 = async (group: string) => {
   const list = await engine.docker.listContainers({ all: true, filters: { label: [`fleet.group=${group}`] } });
-  await Promise.all(list.filter((c) => c.Labels['fleet.index'] !== '1').map((c) => engine.docker.getContainer(c.Id).remove({ force: true })));
+  await Promise.all(
+    list.filter((c) => c.Labels['fleet.index'] !== '1').map((c) => engine.docker.getContainer(c.Id).remove({ force: true })),
+  );
 };
 const dockerRun = (group: string, i: number) =>
-  run('docker', ['-H', `unix://${engine.socket}`, 'run', '-d', '--network', 'none', '--name', `${group}-${i}`]
-    .concat(['--label', `fleet.group=${group}`, '--label', `fleet.index=${i}`, '-e', `WORKER_ID=${i}`, TEST_IMAGE]));
+  run(
+    'docker',
+    ['-H', `unix://${engine.socket}`, 'run', '-d', '--network', 'none', '--name', `${group}-${i}`].concat([
+      '--label',
+      `fleet.group=${group}`,
+      '--label',
+      `fleet.index=${i}`,
+      '-e',
+      `WORKER_ID=${i}`,
+      TEST_IMAGE,
+    ]),
+  );
 
-const provider = dockerProvider({ group: 'bp', template: { image: TEST_IMAGE, networkMode: 'none' }, docker: { socketPath: engine.socket }, max: 20 });
+const provider = dockerProvider({
+  group: 'bp',
+  template: { image: TEST_IMAGE, networkMode: 'none' },
+  docker: { socketPath: engine.socket },
+  max: 20,
+});
 const cases = [
   { subject: '@fleet/provider-docker', group: 'bp', scale: (n: number) => provider.scaleTo(n, { reason: 'bench', signal }) },
   {
@@ -66,4 +83,6 @@ try {
   await engine.stop();
 }
 console.log(`peer: ${cliVersion.trim()}, sequential \`docker run -d\` per worker`);
-report('provider-docker', rows, (r) => (r.subject === 'docker-run' ? undefined : rows.find((p) => p.subject === 'docker-run' && p.case === r.case)));
+report('provider-docker', rows, (r) =>
+  r.subject === 'docker-run' ? undefined : rows.find((p) => p.subject === 'docker-run' && p.case === r.case),
+);

@@ -12,8 +12,8 @@ import { z } from 'zod';
 import { EngineConnection } from './connection.js';
 import { type GroupContainer, groupFilter, isDead, isReady, isStarting, toGroupContainer } from './containers.js';
 import { SCOPE, statusOf } from './engine-error.js';
-import { type DockerProviderOptions, parseDockerOptions } from './options.js';
 import { limiter } from './limit.js';
+import { type DockerProviderOptions, parseDockerOptions } from './options.js';
 import { createBody } from './template.js';
 
 /** A ScalingProvider over a group of labelled containers, with the group's containers for inspection. */
@@ -168,7 +168,10 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
           await serial(async () => {
             busy++;
             try {
-              if ((await heal(await list(signal), signal)) > 0) known = new Set((now = await list(signal)).map((c) => c.id));
+              if ((await heal(await list(signal), signal)) > 0) {
+                now = await list(signal);
+                known = new Set(now.map((c) => c.id));
+              }
             } finally {
               busy--;
             }

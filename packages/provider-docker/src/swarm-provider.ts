@@ -85,11 +85,13 @@ export function swarmProvider(options: SwarmProviderOptions): ScalingProvider & 
         before !== undefined && before !== service.replicas && service.UpdatedAt
           ? { at: Date.parse(service.UpdatedAt), direction: (service.replicas > before ? 'up' : 'down') as ScaleDirection }
           : undefined;
+      // Right after a scale-in the orchestrator has not yet marked the extra tasks for shutdown: they are leaving.
+      const ready = Math.min(states.filter((s) => s === 'running').length, service.replicas);
       const latest = [seen, last].filter((x) => x !== undefined).sort((a, b) => b.at - a.at)[0];
       return {
         target: service.replicas,
-        ready: states.filter((s) => s === 'running').length,
-        starting: states.filter((s) => STARTING.has(s)).length,
+        ready,
+        starting: Math.min(states.filter((s) => STARTING.has(s)).length, service.replicas - ready),
         ...(latest ? { lastScaledAt: latest.at, lastScaleDirection: latest.direction } : {}),
       };
     },

@@ -17,7 +17,9 @@ describe.skipIf(noEngine)('dockerProvider: engine failures', () => {
     });
     const error = await provider.scaleTo(2, { reason: 'test', signal }).catch((e: unknown) => e);
     expect(isFleetError(error, 'provider-failed')).toBe(true);
-    expect((error as Error).message).toMatch(/^\[fleet\] \[provider-docker\] create noimage-\d: the image acme\/not-here:9\.9 is not on the Docker engine/);
+    expect((error as Error).message).toMatch(
+      /^\[fleet\] \[provider-docker\] create noimage-\d: the image acme\/not-here:9\.9 is not on the Docker engine/,
+    );
     expect((error as Error).message).toContain('docker pull acme/not-here:9.9');
     expect(await engine().docker.listContainers({ all: true, filters: { label: ['fleet.group=noimage'] } })).toHaveLength(0);
   });

@@ -16,23 +16,53 @@ const refused = (options: unknown) => {
 
 describe('dockerProvider options: bad input names the field and the expected shape', () => {
   it.each([
-    ['an empty group name', { ...base, group: '' }, /^\[fleet\] \[provider-docker\] invalid dockerProvider\(\) options: group: expected a non-empty group name/],
-    ['a group name that cannot name a container', { ...base, group: 'mail workers' }, /group: expected a non-empty group name of letters, digits/],
-    ['labels that collide with the group label', { ...base, template: { image: 'x', labels: { 'fleet.group': 'other' } } }, /template\.labels: expected no keys starting with "fleet\."/],
-    ['a template without an image', { ...base, template: { env: {} } }, /template\.image: expected an image reference, e\.g\. "acme\/worker:1\.4", got undefined/],
+    [
+      'an empty group name',
+      { ...base, group: '' },
+      /^\[fleet\] \[provider-docker\] invalid dockerProvider\(\) options: group: expected a non-empty group name/,
+    ],
+    [
+      'a group name that cannot name a container',
+      { ...base, group: 'mail workers' },
+      /group: expected a non-empty group name of letters, digits/,
+    ],
+    [
+      'labels that collide with the group label',
+      { ...base, template: { image: 'x', labels: { 'fleet.group': 'other' } } },
+      /template\.labels: expected no keys starting with "fleet\."/,
+    ],
+    [
+      'a template without an image',
+      { ...base, template: { env: {} } },
+      /template\.image: expected an image reference, e\.g\. "acme\/worker:1\.4", got undefined/,
+    ],
     ['a blank image', { ...base, template: { image: '  ' } }, /template\.image: expected an image reference/],
     ['min above max', { ...base, min: 5, max: 2 }, /min: expected min <= max \(2\), got 5/],
-    ['a negative drain timeout', { ...base, drainTimeoutMs: -1 }, /drainTimeoutMs: Too small: expected number to be >=0, got -1 \(number\)/],
-    ['a docker option of the wrong shape', { ...base, docker: { url: 'x' } }, /docker: expected a dockerode instance, \{ socketPath \}, or \{ host/],
+    [
+      'a negative drain timeout',
+      { ...base, drainTimeoutMs: -1 },
+      /drainTimeoutMs: Too small: expected number to be >=0, got -1 \(number\)/,
+    ],
+    [
+      'a docker option of the wrong shape',
+      { ...base, docker: { url: 'x' } },
+      /docker: expected a dockerode instance, \{ socketPath \}, or \{ host/,
+    ],
     ['an unknown template field', { ...base, template: { image: 'x', ports: [80] } }, /template: Unrecognized key: "ports"/],
-    ['a bind mount without a container path', { ...base, template: { image: 'x', binds: ['/data'] } }, /template\.binds\.0: expected "\/host\/path:\/container\/path\[:ro\]"/],
+    [
+      'a bind mount without a container path',
+      { ...base, template: { image: 'x', binds: ['/data'] } },
+      /template\.binds\.0: expected "\/host\/path:\/container\/path\[:ro\]"/,
+    ],
   ])('%s', (_, options, message) => {
     expect(refused(options)).toMatch(message);
   });
 
   it('takes a dockerode instance, a socket, or TCP with TLS', () => {
     expect(dockerProvider({ ...base, docker: new Dockerode({ socketPath: '/nowhere.sock' }) }).name).toBe('docker(mail)');
-    expect(dockerProvider({ ...base, docker: { host: '127.0.0.1', port: 2376, protocol: 'https', ca: 'x', cert: 'y', key: 'z' } }).capabilities).toEqual({
+    expect(
+      dockerProvider({ ...base, docker: { host: '127.0.0.1', port: 2376, protocol: 'https', ca: 'x', cert: 'y', key: 'z' } }).capabilities,
+    ).toEqual({
       scaleToZero: false,
       maxSize: 10,
     });

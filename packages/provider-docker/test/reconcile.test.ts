@@ -37,7 +37,9 @@ describe.skipIf(noEngine)('dockerProvider: reconcile with what others do', () =>
     try {
       expect(await until(async () => (await running(engine(), 'heal')).length === 3, 15_000)).toBe(true);
       const victim = (await running(engine(), 'heal')).find((c) => c.Names[0] === '/heal-2');
-      await engine().docker.getContainer(victim?.Id as string).kill();
+      await engine()
+        .docker.getContainer(victim?.Id as string)
+        .kill();
       const ticksAtKill = ticks;
       const replaced = await until(async () => {
         const list = await running(engine(), 'heal');

@@ -8,7 +8,9 @@ import { noEngine, removeGroup, running, useEngine } from './support/engine.js';
 const signal = new AbortController().signal;
 const marksOf = (dir: string, index: number) => {
   try {
-    return readFileSync(join(dir, `w${index}.log`), 'utf8').trim().split('\n');
+    return readFileSync(join(dir, `w${index}.log`), 'utf8')
+      .trim()
+      .split('\n');
   } catch {
     return [];
   }
@@ -33,7 +35,9 @@ describe.skipIf(noEngine)('dockerProvider: real containers', () => {
     await provider.scaleTo(5, { reason: 'test', signal });
     let list = await running(engine(), 'steps');
     expect(list.map((c) => c.Names[0]).sort()).toEqual(['/steps-1', '/steps-2', '/steps-3', '/steps-4', '/steps-5']);
-    const inspected = await engine().docker.getContainer(list[0]?.Id as string).inspect();
+    const inspected = await engine()
+      .docker.getContainer(list[0]?.Id as string)
+      .inspect();
     const index = inspected.Config.Labels['fleet.index'];
     expect(inspected.Config.Labels).toMatchObject({ 'fleet.group': 'steps', team: 'mail' });
     expect(inspected.Config.Env).toEqual(expect.arrayContaining(['MODE=test', `WARMUP_WORKER_ID=${index}`]));

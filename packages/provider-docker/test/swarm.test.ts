@@ -32,7 +32,11 @@ describe.skipIf(noEngine)('swarmProvider on a single-node swarm of the isolated 
       (a, b) => a.Created - b.Created,
     );
   afterEach(async () => {
-    for (const name of services.splice(0)) await engine().docker.getService(name).remove().catch(() => {});
+    for (const name of services.splice(0))
+      await engine()
+        .docker.getService(name)
+        .remove()
+        .catch(() => {});
   });
 
   let current = '';
@@ -87,7 +91,9 @@ describe.skipIf(noEngine)('swarmProvider on a single-node swarm of the isolated 
     const provider = swarmProvider({ service: name, docker: { socketPath: engine().socket }, max: 5 });
     const before = Date.now() - 1_000; // the engine's UpdatedAt is its own clock on this host; allow rounding
     const info = await engine().docker.getService(name).inspect();
-    await engine().docker.getService(name).update({ ...info.Spec, Mode: { Replicated: { Replicas: 1 } }, version: info.Version.Index } as never);
+    await engine()
+      .docker.getService(name)
+      .update({ ...info.Spec, Mode: { Replicated: { Replicas: 1 } }, version: info.Version.Index } as never);
     const status = await provider.status(signal);
     expect(status).toMatchObject({ target: 1, lastScaleDirection: 'down' });
     expect(status.lastScaledAt).toBeGreaterThanOrEqual(before);

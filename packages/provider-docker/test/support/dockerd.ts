@@ -1,5 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -197,6 +208,8 @@ async function importTestImage(engine: TestEngine): Promise<void> {
   const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [repo, tag] = TEST_IMAGE.split(':');
   const stream = await engine.docker.importImage(tar.stdout, { repo, tag, changes: 'ENTRYPOINT ["/bin/entry"]' } as object);
-  await new Promise<void>((resolve, reject) => engine.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    engine.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
   rmSync(rootfs, { recursive: true, force: true });
 }

@@ -24,12 +24,21 @@ export function useEngine(): () => TestEngine {
 
 /** The group's running containers as the engine lists them (the test's own client). */
 export async function running(engine: TestEngine, group: string) {
-  const list = await engine.docker.listContainers({ filters: { label: [`fleet.group=${group}`], status: ['running', 'created', 'restarting'] } });
+  const list = await engine.docker.listContainers({
+    filters: { label: [`fleet.group=${group}`], status: ['running', 'created', 'restarting'] },
+  });
   return list.sort((a, b) => a.Created - b.Created);
 }
 
 /** Removes every container of `group`, whatever its state. */
 export async function removeGroup(engine: TestEngine, group: string) {
   const list = await engine.docker.listContainers({ all: true, filters: { label: [`fleet.group=${group}`] } });
-  await Promise.all(list.map((c) => engine.docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  await Promise.all(
+    list.map((c) =>
+      engine.docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
 }
