@@ -2,18 +2,16 @@ import {
   type FleetStatus,
   fleetError,
   type ProviderCapabilities,
-  parseWith,
   type ScaleDirection,
   type ScaleRequest,
   type ScalingProvider,
 } from '@fleet/core';
 import type Dockerode from 'dockerode';
-import { z } from 'zod';
 import { EngineConnection } from './connection.js';
 import { type GroupContainer, groupFilter, isDead, isReady, isStarting, toGroupContainer } from './containers.js';
 import { SCOPE, statusOf } from './engine-error.js';
 import { limiter } from './limit.js';
-import { type DockerProviderOptions, parseDockerOptions } from './options.js';
+import { type DockerProviderOptions, parseDockerOptions, parseTarget } from './options.js';
 import { createBody } from './template.js';
 
 /** A ScalingProvider over a group of labelled containers, with the group's containers for inspection. */
@@ -188,13 +186,7 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
 
     scaleTo(target, request: ScaleRequest) {
       return serial(async () => {
-        const n = parseWith(
-          z.number().int().min(o.min).max(o.max),
-          target,
-          SCOPE,
-          `scaleTo target (an integer in [${o.min}, ${o.max}])`,
-          'invalid-input',
-        );
+        const n = parseTarget(target, o);
         busy++;
         try {
           const from = await scale(n, request.signal);

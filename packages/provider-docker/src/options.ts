@@ -56,5 +56,9 @@ export function parseDockerOptions(options: DockerProviderOptions, what = 'docke
   return { ...o, callTimeoutMs: o.callTimeoutMs ?? 10_000 };
 }
 
+/** Checks a `scaleTo` target against the bounds: a FleetError `invalid-input` before anything changes. */
+export const parseTarget = (target: number, o: { min: number; max: number }): number =>
+  parseWith(z.number().int().min(o.min).max(o.max), target, SCOPE, `scaleTo target (an integer in [${o.min}, ${o.max}])`, 'invalid-input');
+
 /** Options with defaults applied. */
 export type ResolvedDockerOptions = ReturnType<typeof parseDockerOptions>;

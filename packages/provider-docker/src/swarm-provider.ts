@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { z } from 'zod';
 import { type DockerOption, dockerOptionSchema, EngineConnection } from './connection.js';
 import { engineMessage, SCOPE } from './engine-error.js';
+import { parseTarget } from './options.js';
 
 /** Options of {@link swarmProvider}. */
 export interface SwarmProviderOptions {
@@ -97,13 +98,7 @@ export function swarmProvider(options: SwarmProviderOptions): ScalingProvider & 
     },
 
     async scaleTo(target, { signal }) {
-      const n = parseWith(
-        z.number().int().min(o.min).max(o.max),
-        target,
-        SCOPE,
-        `scaleTo target (an integer in [${o.min}, ${o.max}])`,
-        'invalid-input',
-      );
+      const n = parseTarget(target, o);
       for (let attempt = 0; ; attempt++) {
         const service = await inspect(signal);
         if (service.replicas === n) return;

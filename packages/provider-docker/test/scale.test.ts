@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
@@ -56,44 +56,43 @@ describe.skipIf(noEngine)('dockerProvider: real containers', () => {
     expect(await provider.status(signal)).toMatchObject({ target: 0, ready: 0, starting: 0 });
   });
 
-  it('a container stopped during a long job gets SIGTERM and its drain time, then is removed', async () => {
+  // Workers whose job takes `drainSeconds` after SIGTERM; each group records in its own folder.
+  const draining = (group: string, drainSeconds: number, drainTimeoutMs: number, max: number) => {
+    const marks = join(engine().marks, group);
+    mkdirSync(marks);
     const provider = dockerProvider({
-      group: 'drain',
-      template: { image: TEST_IMAGE, networkMode: 'none', env: { DRAIN_SECONDS: '2' }, binds: [`${engine().marks}:/marks`] },
+      group,
+      template: { image: TEST_IMAGE, networkMode: 'none', env: { DRAIN_SECONDS: String(drainSeconds) }, binds: [`${marks}:/marks`] },
       docker: { socketPath: engine().socket },
       min: 0,
-      max: 2,
-      drainTimeoutMs: 5_000,
+      max,
+      drainTimeoutMs,
     });
+    return { provider, file: (index: number) => marksOf(marks, index) };
+  };
+
+  it('a container stopped during a long job gets SIGTERM and its drain time, then is removed', async () => {
+    const { provider, file } = draining('drain', 2, 5_000, 2);
     await provider.scaleTo(2, { reason: 'test', signal });
-    expect(await until(() => marksOf(engine().marks, 2).includes('start'))).toBe(true);
+    expect(await until(() => file(2).includes('start'))).toBe(true);
     const started = Date.now();
     await provider.scaleTo(1, { reason: 'test', signal });
     const took = Date.now() - started;
     // Worker 2 (the newest) got SIGTERM, finished its 2 s job, and exited on its own before the 5 s limit.
-    expect(marksOf(engine().marks, 2)).toEqual(['start', 'sigterm', 'drained']);
+    expect(file(2)).toEqual(['start', 'sigterm', 'drained']);
     expect(took).toBeGreaterThanOrEqual(2_000);
-    expect(marksOf(engine().marks, 1)).toEqual(['start']);
+    expect(file(1)).toEqual(['start']);
     expect((await running(engine(), 'drain')).map((c) => c.Names[0])).toEqual(['/drain-1']);
   });
 
   it('a job longer than the drain timeout is cut by SIGKILL once the drain time is over', async () => {
-    const provider = dockerProvider({
-      group: 'kill',
-      template: { image: TEST_IMAGE, networkMode: 'none', env: { DRAIN_SECONDS: '30' }, binds: [`${engine().marks}:/marks`] },
-      docker: { socketPath: engine().socket },
-      min: 0,
-      max: 1,
-      drainTimeoutMs: 1_000,
-      workerIdEnv: 'WORKER_ID',
-    });
+    const { provider, file } = draining('kill', 30, 1_000, 1);
     await provider.scaleTo(1, { reason: 'test', signal });
-    const file = (n: number) => marksOf(engine().marks, n);
     expect(await until(() => file(1).includes('start'))).toBe(true);
     const started = Date.now();
     await provider.scaleTo(0, { reason: 'test', signal });
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(file(1).slice(-2)).toEqual(['start', 'sigterm']);
+    expect(file(1)).toEqual(['start', 'sigterm']); // never 'drained'
     expect(await running(engine(), 'kill')).toHaveLength(0);
   });
 });
