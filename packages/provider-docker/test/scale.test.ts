@@ -19,7 +19,7 @@ const marksOf = (dir: string, index: number) => {
 describe.skipIf(noEngine)('dockerProvider: real containers', () => {
   const engine = useEngine();
   afterEach(async () => {
-    for (const group of ['steps', 'drain', 'kill']) await removeGroup(engine(), group);
+    for (const group of ['steps', 'drain', 'kill', 'health']) await removeGroup(engine(), group);
   });
 
   it('scales 0 → 5 → 2 → 0: names, labels and WORKER_ID per index; scale-in keeps the lowest indexes', async () => {
@@ -94,5 +94,35 @@ describe.skipIf(noEngine)('dockerProvider: real containers', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(file(1)).toEqual(['start', 'sigterm']); // never 'drained'
     expect(await running(engine(), 'kill')).toHaveLength(0);
+  });
+
+  it('with a health check, a container is starting until the engine reports it healthy, and never ready while unhealthy', async () => {
+    const check = (code: number) => ({ test: ['CMD', '/bin/sh', '-c', `exit ${code}`], intervalMs: 1_000, retries: 1 });
+    const provider = dockerProvider({
+      group: 'health',
+      template: { image: TEST_IMAGE, networkMode: 'none', healthcheck: check(0) },
+      docker: { socketPath: engine().socket },
+      min: 0,
+      max: 2,
+      drainTimeoutMs: 1_000,
+    });
+    await provider.scaleTo(1, { reason: 'test', signal });
+    expect(await provider.status(signal)).toMatchObject({ target: 1, ready: 0, starting: 1 });
+    expect(await until(async () => (await provider.status(signal)).ready === 1, 10_000)).toBe(true);
+
+    // One more from a template whose check fails: it stays counted in target, neither ready nor starting.
+    const failing = dockerProvider({
+      group: 'health',
+      template: { image: TEST_IMAGE, networkMode: 'none', healthcheck: check(1) },
+      docker: { socketPath: engine().socket },
+      min: 0,
+      max: 2,
+      drainTimeoutMs: 1_000,
+    });
+    await failing.scaleTo(2, { reason: 'test', signal });
+    const unhealthy = async () =>
+      (await engine().docker.listContainers({ filters: { label: ['fleet.group=health'], health: ['unhealthy'] } })).length;
+    expect(await until(async () => (await unhealthy()) === 1, 10_000)).toBe(true);
+    expect(await failing.status(signal)).toMatchObject({ target: 2, ready: 1, starting: 0 });
   });
 });
