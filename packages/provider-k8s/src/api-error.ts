@@ -1,4 +1,4 @@
-import { type FleetError, fleetError, isFleetError } from '@fleet/core';
+import { type FleetError, fleetError } from '@fleet/core';
 
 export const SCOPE = 'provider-k8s';
 
@@ -42,7 +42,8 @@ const describe = (p: Permission) =>
  * resource, group, namespace) and points at the Role; 401 at the credentials; 404 at the object.
  */
 export function apiError(what: string, permission: Permission, error: unknown): FleetError {
-  if (isFleetError(error)) return error;
+  // By name, not by `code`: node-fetch's errors carry a string `code` too (ECONNREFUSED).
+  if ((error as { name?: unknown } | null)?.name === 'FleetError') return error as FleetError;
   const status = statusOf(error);
   const said = serverMessage(error);
   const message =

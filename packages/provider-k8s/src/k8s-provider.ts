@@ -27,6 +27,8 @@ export interface K8sProvider extends ScalingProvider {
   /** The namespace in use (given, or from the kubeconfig context). */
   readonly namespace: string;
   status(signal: AbortSignal): Promise<K8sFleetStatus>;
+  /** Waits for a `scaleTo` in flight. The object is left as it is; client-node holds no connection to close. */
+  close(): Promise<void>;
 }
 
 /**
