@@ -42,7 +42,9 @@ for (const backend of backends) {
     beforeAll(async () => {
       cluster = await backend.open();
       await cluster.namespace(ns);
-      await cluster.grant('elector', ns, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+      await cluster.grant('elector', ns, [
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+      ]);
     });
     afterAll(() => closeCluster(cluster));
 
@@ -68,7 +70,8 @@ for (const backend of backends) {
 
       // No two candidates ever held a claim at the same time.
       for (const x of claims)
-        for (const y of claims) if (x.id !== y.id) expect(x.to <= y.from || y.to <= x.from, `${JSON.stringify(x)} overlaps ${JSON.stringify(y)}`).toBe(true);
+        for (const y of claims)
+          if (x.id !== y.id) expect(x.to <= y.from || y.to <= x.from, `${JSON.stringify(x)} overlaps ${JSON.stringify(y)}`).toBe(true);
       expect(new Set(claims.map((c) => c.id)).size).toBe(3); // each led once: two kills, three leaders
       // A new leader comes once the old lease ran out as the others saw it: the lease duration after the last
       // renewal they observed (at most one campaign interval before the kill), plus one campaign interval.

@@ -1,6 +1,6 @@
 import { isFleetError } from '@fleet/core';
 import { describe, expect, it } from 'vitest';
-import { k8sLeader, k8sProvider, type K8sProviderOptions } from '../src/index.js';
+import { type K8sProviderOptions, k8sLeader, k8sProvider } from '../src/index.js';
 
 const kubeconfig = { server: 'https://127.0.0.1:6443', token: 't' };
 const attempt = (options: unknown) => {
@@ -14,11 +14,19 @@ const attempt = (options: unknown) => {
 
 describe('k8sProvider() options', () => {
   it.each([
-    ['an unknown kind', { kind: 'DaemonSet', name: 'w' }, /kind: expected 'Deployment', 'StatefulSet' or a custom resource \{ group, version, plural \}/],
+    [
+      'an unknown kind',
+      { kind: 'DaemonSet', name: 'w' },
+      /kind: expected 'Deployment', 'StatefulSet' or a custom resource \{ group, version, plural \}/,
+    ],
     ['an empty name', { kind: 'Deployment', name: '' }, /name: expected a non-empty object name/],
     ['a name with capitals', { kind: 'Deployment', name: 'Workers' }, /name: expected a DNS-1123 subdomain/],
     ['an invalid namespace', { kind: 'Deployment', name: 'w', namespace: 'Mail_Prod' }, /namespace: expected a DNS-1123 label/],
-    ['a namespace too long', { kind: 'Deployment', name: 'w', namespace: 'n'.repeat(64) }, /namespace: expected a DNS-1123 label of at most 63/],
+    [
+      'a namespace too long',
+      { kind: 'Deployment', name: 'w', namespace: 'n'.repeat(64) },
+      /namespace: expected a DNS-1123 label of at most 63/,
+    ],
     ['a custom kind without plural', { kind: { group: 'example.com', version: 'v1' }, name: 'w' }, /kind: /],
     ['min above max', { kind: 'Deployment', name: 'w', min: 5, max: 2 }, /min: expected min <= max \(2\), got 5/],
     ['an unknown option', { kind: 'Deployment', name: 'w', replicas: 3 }, /replicas/],

@@ -23,7 +23,11 @@ const clientFor = (c: ExplicitCluster) => {
   return kc;
 };
 
-const rejection = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error & { code?: unknown; cause?: unknown });
+const rejection = async (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as Error & { code?: unknown; cause?: unknown },
+  );
 
 for (const backend of backends) {
   describe(`least privilege (${backend.name})`, () => {
@@ -63,7 +67,9 @@ for (const backend of backends) {
       const error = await rejection(provider.scaleTo(2, { reason: 'test', signal: signal() }));
       expect(isFleetError(error, 'provider-failed')).toBe(true);
       expect(error?.message).toMatch(/^\[fleet\] \[provider-k8s\] /);
-      expect(error?.message).toContain(`missing permission to get deployments/scale (API group "apps") "workers" in namespace "${elsewhere}"`);
+      expect(error?.message).toContain(
+        `missing permission to get deployments/scale (API group "apps") "workers" in namespace "${elsewhere}"`,
+      );
       expect((await cluster.apps.readNamespacedDeployment({ name: 'workers', namespace: elsewhere })).spec?.replicas).toBe(1);
     });
 

@@ -19,7 +19,13 @@ for (const backend of backends) {
       await cluster.deployment(ns, 'rolling', 3);
       const provider = k8sProvider({ kind: 'Deployment', name: 'rolling', namespace: ns, kubeconfig: cluster.config('admin') });
       const d = await cluster.apps.readNamespacedDeployment({ name: 'rolling', namespace: ns });
-      const status = { observedGeneration: d.metadata?.generation, replicas: 3, readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1 };
+      const status = {
+        observedGeneration: d.metadata?.generation,
+        replicas: 3,
+        readyReplicas: 1,
+        updatedReplicas: 2,
+        availableReplicas: 1,
+      };
       await cluster.apps.replaceNamespacedDeploymentStatus({ name: 'rolling', namespace: ns, body: { ...d, status } });
       const s = await provider.status(signal());
       expect(s).toMatchObject({ target: 3, ready: 1, starting: 2, rollout: '2 of 3 replicas updated' });
@@ -28,7 +34,13 @@ for (const backend of backends) {
     it('a scale by someone else is reported as lastScaledAt with its direction, and as an event', async () => {
       await cluster.deployment(ns, 'external', 2);
       const events: K8sProviderEvent[] = [];
-      const provider = k8sProvider({ kind: 'Deployment', name: 'external', namespace: ns, kubeconfig: cluster.config('admin'), onEvent: (e) => events.push(e) });
+      const provider = k8sProvider({
+        kind: 'Deployment',
+        name: 'external',
+        namespace: ns,
+        kubeconfig: cluster.config('admin'),
+        onEvent: (e) => events.push(e),
+      });
       expect((await provider.status(signal())).lastScaledAt).toBeUndefined(); // nothing seen yet
       const before = Date.now();
       // What `kubectl scale --replicas=5` does, through the admin's own client.
@@ -54,7 +66,14 @@ for (const backend of backends) {
       const events: K8sProviderEvent[] = [];
       const logger = { info() {}, error() {}, warn: (...args: unknown[]) => void warnings.push(String(args[1])) };
       const make = (name: string) =>
-        k8sProvider({ kind: 'Deployment', name, namespace: ns, kubeconfig: cluster.config('admin'), logger, onEvent: (e) => events.push(e) });
+        k8sProvider({
+          kind: 'Deployment',
+          name,
+          namespace: ns,
+          kubeconfig: cluster.config('admin'),
+          logger,
+          onEvent: (e) => events.push(e),
+        });
       const contested = make('contested');
       await contested.status(signal());
       await contested.status(signal());
@@ -99,14 +118,24 @@ for (const backend of backends) {
       const custom = cluster.admin.makeApiClient(CustomObjectsApi);
       const body = { apiVersion: `${group}/v1`, kind: 'WorkerPool', metadata: { name: 'pool' }, spec: { replicas: 1 } };
       const created = await until(
-        () => custom.createNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural: 'workerpools', body }).then(() => true, () => false),
+        () =>
+          custom.createNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural: 'workerpools', body }).then(
+            () => true,
+            () => false,
+          ),
         15_000,
       );
       expect(created).toBe(true);
       const kind = { group, version: 'v1', plural: 'workerpools' };
       const provider = k8sProvider({ kind, name: 'pool', namespace: ns, kubeconfig: cluster.config('admin') });
       await provider.scaleTo(4, { reason: 'test', signal: signal() });
-      const stored = (await custom.getNamespacedCustomObject({ group, version: 'v1', namespace: ns, plural: 'workerpools', name: 'pool' })) as {
+      const stored = (await custom.getNamespacedCustomObject({
+        group,
+        version: 'v1',
+        namespace: ns,
+        plural: 'workerpools',
+        name: 'pool',
+      })) as {
         spec: { replicas: number };
       };
       expect(stored.spec.replicas).toBe(4);
