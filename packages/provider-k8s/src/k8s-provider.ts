@@ -15,7 +15,7 @@ import { loadKubeConfig } from './kubeconfig.js';
 import { type K8sProviderOptions, parseK8sOptions } from './options.js';
 import { scaleTarget } from './scale-target.js';
 
-/** {@link FleetStatus} with what Kubernetes adds. */
+/** core's `FleetStatus` with what Kubernetes adds. */
 export interface K8sFleetStatus extends FleetStatus {
   /** Why a rollout of the workload is in progress (`1 of 3 replicas updated`), when one is. Deployments and StatefulSets only. */
   rollout?: string;

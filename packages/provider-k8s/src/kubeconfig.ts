@@ -17,6 +17,14 @@ export interface ExplicitCluster {
   namespace?: string;
 }
 
+/** A kubeconfig file and/or a context in it. */
+export interface KubeConfigFile {
+  /** @default $KUBECONFIG, else ~/.kube/config */
+  file?: string;
+  /** @default the file's current-context */
+  context?: string;
+}
+
 /**
  * Where the provider finds the cluster and its credentials:
  * - `undefined`: client-node's default order: `$KUBECONFIG`, then `~/.kube/config`, then the in-cluster service account;
@@ -26,7 +34,7 @@ export interface ExplicitCluster {
  * - a `KubeConfig` you built yourself with client-node.
  * TLS verification is on unless a kubeconfig or `skipTLSVerify` turns it off.
  */
-export type KubeConfigSource = 'in-cluster' | string | { file?: string; context?: string } | ExplicitCluster | KubeConfig;
+export type KubeConfigSource = 'in-cluster' | string | KubeConfigFile | ExplicitCluster | KubeConfig;
 
 const isKubeConfig = (v: unknown): v is KubeConfig => typeof (v as KubeConfig | null)?.makeApiClient === 'function';
 
