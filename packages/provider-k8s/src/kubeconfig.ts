@@ -17,6 +17,17 @@ export interface ExplicitCluster {
   namespace?: string;
 }
 
+/**
+ * A client-node `KubeConfig` you built yourself, described by the members this package uses, so that the public
+ * types do not import `@kubernetes/client-node` (an ES module only, which CommonJS type-checkers cannot import).
+ */
+export interface KubeConfigLike {
+  /** client-node's factory of API clients. */
+  makeApiClient(apiClientType: never): unknown;
+  /** The name of the context in use. */
+  getCurrentContext(): string;
+}
+
 /** A kubeconfig file and/or a context in it. */
 export interface KubeConfigFile {
   /** @default $KUBECONFIG, else ~/.kube/config */
@@ -31,17 +42,17 @@ export interface KubeConfigFile {
  * - `'in-cluster'`: the pod's service account (token and CA mounted under `/var/run/secrets/kubernetes.io/serviceaccount`);
  * - a string: the path of a kubeconfig file; `{ file?, context? }`: a file and/or a context in it;
  * - an {@link ExplicitCluster}: server, token and CA;
- * - a `KubeConfig` you built yourself with client-node.
+ * - a `KubeConfig` you built yourself with client-node ({@link KubeConfigLike}).
  * TLS verification is on unless a kubeconfig or `skipTLSVerify` turns it off.
  */
-export type KubeConfigSource = 'in-cluster' | string | KubeConfigFile | ExplicitCluster | KubeConfig;
+export type KubeConfigSource = 'in-cluster' | string | KubeConfigFile | ExplicitCluster | KubeConfigLike;
 
-const isKubeConfig = (v: unknown): v is KubeConfig => typeof (v as KubeConfig | null)?.makeApiClient === 'function';
+const isKubeConfig = (v: unknown): v is KubeConfigLike => typeof (v as KubeConfigLike | null)?.makeApiClient === 'function';
 
 /** The zod shape of {@link KubeConfigSource}. */
 export const kubeConfigSchema = z.union(
   [
-    z.custom<KubeConfig>(isKubeConfig),
+    z.custom<KubeConfigLike>(isKubeConfig),
     z.string().min(1),
     z.strictObject({
       server: z.url({ protocol: /^https?$/ }),
@@ -57,7 +68,7 @@ export const kubeConfigSchema = z.union(
 
 /** Loads the KubeConfig and the namespace its current context names (else `default`). */
 export function loadKubeConfig(source: z.output<typeof kubeConfigSchema> | undefined): { kc: KubeConfig; namespace: string } {
-  if (isKubeConfig(source)) return { kc: source, namespace: contextNamespace(source) };
+  if (isKubeConfig(source)) return { kc: source as KubeConfig, namespace: contextNamespace(source as KubeConfig) };
   const kc = new KubeConfig();
   try {
     if (source === undefined) kc.loadFromDefault();
