@@ -2,7 +2,7 @@ import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExplicitCluster, type K8sProviderEvent, k8sProvider } from '../src/index.js';
 import { backends, closeCluster, uniqueNamespace } from './support/backends.js';
-import type { TestCluster } from './support/cluster.js';
+import { kubeConfigOf, type TestCluster } from './support/cluster.js';
 import { signal } from './support/until.js';
 
 /**
@@ -26,13 +26,7 @@ function gatedConfigs(c: ExplicitCluster, parties: number): KubeConfig[] {
         return super.applySecurityAuthentication(context);
       }
     })();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: c.server, caData: c.caData }],
-      users: [{ name: 'u', token: c.token }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
-    return kc;
+    return kubeConfigOf(c, kc);
   });
 }
 

@@ -1,9 +1,9 @@
 import { isFleetError } from '@fleet/core';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExplicitCluster, k8sProvider } from '../src/index.js';
+import { k8sProvider } from '../src/index.js';
 import { backends, closeCluster, uniqueNamespace } from './support/backends.js';
-import type { TestCluster } from './support/cluster.js';
+import { kubeConfigOf, type TestCluster } from './support/cluster.js';
 import { signal } from './support/until.js';
 
 // The Role of the README, for the provider alone (leader election has its own test).
@@ -11,17 +11,6 @@ const scalerRole = [
   { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
 ];
-
-const clientFor = (c: ExplicitCluster) => {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: c.server, caData: c.caData }],
-    users: [{ name: 'u', token: c.token }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-};
 
 const rejection = async (p: Promise<unknown>) =>
   p.then(
@@ -54,7 +43,7 @@ for (const backend of backends) {
     });
 
     it('anything else is refused 403: deleting the Deployment, listing pods in another namespace', async () => {
-      const kc = clientFor(cluster.config('scaler'));
+      const kc = kubeConfigOf(cluster.config('scaler'));
       const del = await rejection(kc.makeApiClient(AppsV1Api).deleteNamespacedDeployment({ name: 'workers', namespace: ns }));
       expect(del?.code).toBe(403);
       const pods = await rejection(kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: elsewhere }));

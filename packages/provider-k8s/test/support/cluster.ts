@@ -33,8 +33,8 @@ export interface TestCluster {
 
 const users: Record<TestUser, string> = { admin: 'fleet-admin', scaler: 'fleet-scaler', reader: 'fleet-reader', elector: 'fleet-elector' };
 
-function adminConfig(c: ExplicitCluster): KubeConfig {
-  const kc = new KubeConfig();
+/** Loads explicit settings into a client-node KubeConfig (a fresh one, or yours: a subclass with hooks). */
+export function kubeConfigOf(c: ExplicitCluster, kc = new KubeConfig()): KubeConfig {
   kc.loadFromOptions({
     clusters: [{ name: 'c', server: c.server, caData: c.caData, skipTLSVerify: false }],
     users: [{ name: 'u', token: c.token }],
@@ -45,7 +45,7 @@ function adminConfig(c: ExplicitCluster): KubeConfig {
 }
 
 function base(name: string, config: (user: TestUser) => ExplicitCluster) {
-  const admin = adminConfig(config('admin'));
+  const admin = kubeConfigOf(config('admin'));
   const apps = admin.makeApiClient(AppsV1Api);
   return {
     name,
