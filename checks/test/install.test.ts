@@ -23,7 +23,8 @@ const tarballs = join(work, 'tarballs');
 beforeAll(async () => {
   for (const p of packages) await sh('npx', ['--yes', 'pnpm@10.34.9', 'pack', '--pack-destination', tarballs], p.dir);
 }, 240_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Two installed projects (npm and pnpm) with every package's dependencies: removing them takes a while on a busy machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 60_000);
 
 describe.each(['npm', 'pnpm'] as const)('the packed packages, installed with %s into an empty project', (manager) => {
   const project = join(work, manager);
