@@ -39,7 +39,7 @@ const pm2List = () => new Promise<Pm2Process[]>((resolve, reject) => pm2.list((e
 const online = async () =>
   (await pm2List())
     .filter((p) => p.pm2_env?.status === 'online')
-    .map((p) => p.name)
+    .map((p) => p.name ?? '')
     .sort();
 
 it('S0, shortened: 12 messages → ai-bot-worker-1..3 in PM2, each message handled once, back to worker-1', async () => {
