@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compare, recommendedScaling, renderComparison, s0Contenders, s0Trace, targetTracking } from '../src/index.js';
 
@@ -27,6 +28,8 @@ describe('compare on S0’s trace', () => {
     );
     expect(lines).toHaveLength(6);
     expect(lines[5]).toMatch(/^\| recommended \(recommendedScaling\) \|/);
+    // The README shows this very table: it changes when the simulator or a contender does.
+    expect(readFileSync(new URL('../README.md', import.meta.url), 'utf8')).toContain(c.table());
   });
 
   it('is deterministic, and says when there is nothing to compare', async () => {
