@@ -20,7 +20,15 @@ async function readFile(path: string): Promise<unknown> {
   if (['.js', '.mjs', '.cjs'].includes(ext)) return ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
   if (['.ts', '.mts', '.cts'].includes(ext)) {
     const { tsImport } = await import('tsx/esm/api');
-    return ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }).default;
+    const loaded = ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }).default;
+    // Outside an ESM package a .ts file loads as CommonJS, and its `export default` arrives one level down.
+    const inner = loaded as { __esModule?: boolean; default?: unknown } | undefined;
+    return inner &&
+      typeof inner === 'object' &&
+      'default' in inner &&
+      Object.keys(inner).every((k) => k === 'default' || k === '__esModule')
+      ? inner.default
+      : loaded;
   }
   throw new Error(`unknown config format '${ext}': use .json, .yaml, .yml, .js, .mjs, .cjs or .ts`);
 }

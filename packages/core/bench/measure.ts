@@ -53,14 +53,5 @@ export function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** A small deterministic generator (mulberry32), so every run sees the same readings. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator (mulberry32, the simulator's), so every run sees the same readings. */
+export { seededRandom as random } from '../src/simulator/service-time.js';

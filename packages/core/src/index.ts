@@ -25,6 +25,7 @@ export type { Policy, PolicyBounds, PolicyInput, Proposal } from './policy.js';
 export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from './provider.js';
 export type { ClaimedJob, ClaimOptions, ClaimQueue, JobInput, JobLease, QueueStats } from './queue.js';
 export { jsonProblem, type ParsedJob, parseClaim, parseJobInputs, parseLease, parseMs } from './queue-input.js';
+export { type RecommendedScalingOptions, recommendedScaling } from './recommended.js';
 export { scaleDownLimit, scaleUpLimit } from './rules/rate-limit.js';
 export { stabilize, type Windows } from './rules/stabilize.js';
 export {
@@ -37,8 +38,12 @@ export {
   type ScalerState,
 } from './rules/state.js';
 export { murmur3, owns, type ShardMembership, shardOf } from './shard.js';
-export { type ChartOptions, type ChartPoint, chartSvg, timelineTable } from './simulator/render.js';
+export { type Comparison, type ComparisonRow, compare, renderComparison, type SimulationTrace } from './simulator/compare.js';
+export { type ChartOptions, type ChartPoint, chartSvg, renderSvg, renderTable, timelineTable } from './simulator/render.js';
+export { type SimulatedScaling, s0Contenders, s0Trace } from './simulator/s0.js';
+export { type ServiceTime, seededRandom } from './simulator/service-time.js';
 export { type SimulateOptions, type SimulationResult, type SimulationSummary, simulate, type TimelinePoint } from './simulator/simulate.js';
+export { type Arrival, burstArrivals, constantArrivals, csvArrivals, diurnalArrivals } from './simulator/traces.js';
 export { withTimeout } from './timeout.js';
 export type { WorkerErrorPhase, WorkerEvents, WorkerHandle } from './worker/events.js';
 export type { JobContext, JobHandler, RunWorkerOptions } from './worker/options.js';

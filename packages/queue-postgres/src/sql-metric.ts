@@ -1,10 +1,13 @@
 import { fleetError, type MetricReading, type MetricSource, parseWith } from '@fleet/core';
-import type pg from 'pg';
+import pg from 'pg';
 import { z } from 'zod';
 
 /** Options of {@link sqlMetric}. */
 export interface SqlMetricOptions {
-  pool: pg.Pool;
+  /** The pool to query. Give this or `connectionString`. */
+  pool?: pg.Pool;
+  /** Without a pool: a pool of one connection is opened on this, and `close()` ends it (the daemon's config form). */
+  connectionString?: string;
   /** A query returning one row; each column is a metric key (`select count(*) as mailboxes from mailboxes`). */
   query: string;
   /** Bind parameters of `query`. @default [] */
@@ -16,7 +19,8 @@ export interface SqlMetricOptions {
 }
 
 const schema = z.strictObject({
-  pool: z.custom<pg.Pool>((v) => typeof (v as pg.Pool | null)?.query === 'function', 'expected a pg.Pool'),
+  pool: z.custom<pg.Pool>((v) => typeof (v as pg.Pool | null)?.query === 'function', 'expected a pg.Pool').optional(),
+  connectionString: z.string().min(1).optional(),
   query: z.string().min(1),
   params: z.array(z.unknown()).optional(),
   name: z.string().min(1).optional(),
@@ -31,15 +35,25 @@ const schema = z.strictObject({
  * @example
  * const mailboxes = sqlMetric({ pool, name: 'mailboxes', query: 'select count(*) as mailboxes from mailboxes where active' });
  */
-export function sqlMetric(options: SqlMetricOptions): MetricSource {
-  const o = parseWith(schema, options, 'queue-postgres', 'sqlMetric() options');
+export function sqlMetric(options: SqlMetricOptions): MetricSource & { close(): Promise<void> } {
+  const o = parseWith(
+    schema.refine((v) => (v.pool === undefined) !== (v.connectionString === undefined), {
+      message: 'expected exactly one of pool or connectionString',
+      path: ['pool'],
+    }),
+    options,
+    'queue-postgres',
+    'sqlMetric() options',
+  );
+  const own = o.pool ? undefined : new pg.Pool({ connectionString: o.connectionString, max: 1 });
+  const pool = (options.pool ?? own) as pg.Pool;
   const name = o.name ?? 'sql';
   const timeoutMs = o.timeoutMs ?? 5_000;
   return {
     name,
     async read(signal) {
       signal?.throwIfAborted();
-      const result = await options.pool.query({ text: o.query, values: [...(o.params ?? [])], query_timeout: timeoutMs } as pg.QueryConfig);
+      const result = await pool.query({ text: o.query, values: [...(o.params ?? [])], query_timeout: timeoutMs } as pg.QueryConfig);
       const row = result.rows[0] as Record<string, unknown> | undefined;
       if (!row) throw fleetError('queue-postgres', 'metric-failed', `sqlMetric "${name}": the query returned no row`);
       const reading: MetricReading = {};
@@ -51,6 +65,10 @@ export function sqlMetric(options: SqlMetricOptions): MetricSource {
         reading[key] = value;
       }
       return reading;
+    },
+    /** Ends the pool it opened from `connectionString`; a pool you gave stays yours. */
+    async close() {
+      await own?.end();
     },
   };
 }

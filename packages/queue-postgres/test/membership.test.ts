@@ -57,5 +57,14 @@ describe('sqlMetric', () => {
     await expect(sqlMetric({ pool, query: 'select 1 as n where false' }).read(signal)).rejects.toThrow(/no row/);
     await expect(sqlMetric({ pool, query: "select 'many' as n" }).read(signal)).rejects.toThrow(/not a finite number/);
     expect(() => sqlMetric({ pool, query: '' })).toThrow(/query/);
+    expect(() => sqlMetric({ query: 'select 1 as n' })).toThrow(/pool: expected exactly one of pool or connectionString/);
+  });
+
+  it('opens its own pool from a connectionString, and close() ends it', async () => {
+    const url = (pool as unknown as { options: { connectionString: string } }).options.connectionString;
+    const source = sqlMetric({ connectionString: url, query: 'select 7 as n' });
+    expect(await source.read(new AbortController().signal)).toEqual({ n: 7 });
+    await source.close();
+    await expect(source.read(new AbortController().signal)).rejects.toThrow(/end/i);
   });
 });

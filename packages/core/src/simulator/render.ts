@@ -1,7 +1,7 @@
 import type { TimelinePoint } from './simulate.js';
 
-/** The timeline as a fixed-width text table, one row per tick (S0's timeline table). */
-export function timelineTable(timeline: readonly TimelinePoint[]): string {
+/** The timeline as a fixed-width text table, one row per tick (S0's timeline table). Also exported as `timelineTable`. */
+export function renderTable(timeline: readonly TimelinePoint[]): string {
   const rows = timeline.map((p) => [
     (p.t / 1000).toFixed(1),
     String(p.queue),
@@ -31,6 +31,8 @@ export interface ChartOptions {
   width?: number;
   /** @default 320 */
   height?: number;
+  /** Points marked with a dot on the workers line (a simulation's ticks), each a `<circle class="tick">`. @default [] */
+  marks?: readonly ChartPoint[];
 }
 
 /** A "nice" axis maximum: a round multiple of a power of ten, at least `value`. */
@@ -51,9 +53,10 @@ export function chartSvg(timeline: readonly ChartPoint[], options: ChartOptions 
   const pad = { left: 56, right: 56, top: 40, bottom: 40 };
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
-  const tMax = Math.max(1, ...timeline.map((p) => p.t));
-  const qMax = niceMax(Math.max(...timeline.map((p) => p.queue), 1));
-  const wMax = niceMax(Math.max(...timeline.map((p) => p.workers), 1));
+  const all = [...timeline, ...(options.marks ?? [])];
+  const tMax = Math.max(1, ...all.map((p) => p.t));
+  const qMax = niceMax(Math.max(...all.map((p) => p.queue), 1));
+  const wMax = niceMax(Math.max(...all.map((p) => p.workers), 1));
   const x = (t: number) => pad.left + (t / tMax) * w;
   const yq = (q: number) => pad.top + h - (q / qMax) * h;
   const yw = (n: number) => pad.top + h - (n / wMax) * h;
@@ -84,8 +87,27 @@ export function chartSvg(timeline: readonly ChartPoint[], options: ChartOptions 
     ...axis,
     `<path d="${queueArea}" fill="#9ecae1" fill-opacity="0.6" stroke="#3182bd"/>`,
     `<path d="${workerSteps}" fill="none" stroke="#e6550d" stroke-width="2.5"/>`,
+    ...(options.marks ?? []).map(
+      (p) =>
+        `<circle class="tick" cx="${f(x(p.t))}" cy="${f(yw(p.workers))}" r="3" fill="#e6550d"><title>${p.t / 1000} s: ${p.queue} queued, ${p.workers} workers</title></circle>`,
+    ),
     `<text x="${pad.left - 8}" y="${pad.top - 8}" text-anchor="end" fill="#3182bd">queue</text>`,
     `<text x="${width - pad.right + 8}" y="${pad.top - 8}" fill="#e6550d">workers</text>`,
     '</svg>',
   ].join('\n');
+}
+
+/** The old name of {@link renderTable}. */
+export const timelineTable = renderTable;
+
+/**
+ * A simulation's chart: queue and workers drawn from `samples` (every step; the timeline itself when not given),
+ * and one dot per timeline row (tick), so the SVG carries exactly `timeline.length` `circle.tick` elements.
+ */
+export function renderSvg(
+  timeline: readonly ChartPoint[],
+  options: Omit<ChartOptions, 'marks'> & { samples?: readonly ChartPoint[] } = {},
+): string {
+  const { samples, ...chart } = options;
+  return chartSvg(samples && samples.length > 0 ? samples : timeline, { ...chart, marks: timeline });
 }

@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import type { AutoscalerOptions } from '../options.js';
+import { type ServiceTime, serviceTimeSchema } from './service-time.js';
+import type { Arrival } from './traces.js';
 
 /** Options of `simulate`. Times in ms. */
 export interface SimulateOptions {
   /** The Autoscaler's options, without `metrics`, `provider` and `clock` (the simulator supplies them). */
   autoscaler: Omit<AutoscalerOptions, 'metrics' | 'provider' | 'clock'>;
-  /** The trace: `count` jobs arrive at `atMs`. */
-  arrivals: Array<{ atMs: number; count: number }>;
-  /** How long one worker takes per job. */
-  serviceTimeMs: number;
+  /** The trace: `count` jobs arrive at `atMs` (see `constantArrivals`, `burstArrivals`, `diurnalArrivals`, `csvArrivals`). */
+  arrivals: Arrival[];
+  /** How long one worker takes per job: ms, or a distribution (`{ type: 'mix', mix: [{ ms, weight }] }`…). */
+  serviceTimeMs: ServiceTime;
+  /** Seed of the service-time draws: the same seed gives the same run. @default 1 */
+  seed?: number;
   /** How long a new worker takes to become ready. @default 0 */
   startupMs?: number;
   /** How long to simulate. */
@@ -26,7 +30,8 @@ export const simulateSchema = z.object({
     'expected Autoscaler options (policy, min, max…)',
   ),
   arrivals: z.array(z.object({ atMs: z.number().int().min(0), count: z.number().int().min(0) })),
-  serviceTimeMs: z.number().int().positive(),
+  serviceTimeMs: serviceTimeSchema,
+  seed: z.number().int().default(1),
   startupMs: z.number().int().min(0).default(0),
   durationMs: z
     .number()

@@ -4,8 +4,9 @@ import { parseWith } from '../errors.js';
 import type { AutoscalerOptions } from '../options.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { memoryProvider } from '../testing/memory-provider.js';
-import { chartSvg, timelineTable } from './render.js';
+import { renderSvg, renderTable } from './render.js';
 import { type SimulateOptions, simulateSchema } from './schema.js';
+import { seededRandom, serviceTimeSampler } from './service-time.js';
 import { type SimulationSummary, summarize } from './summary.js';
 
 export type { SimulateOptions } from './schema.js';
@@ -33,7 +34,7 @@ export interface SimulationResult {
   table(): string;
   /** Queue depth and workers at every simulation step (finer than the ticks), for charts. */
   samples: Array<Pick<TimelinePoint, 't' | 'queue' | 'workers'>>;
-  /** Queue depth and workers over time (every step) as a standalone SVG document. */
+  /** Queue depth and workers over time (every step) as a standalone SVG document, with a dot per tick. */
   svg(options?: { title?: string; width?: number; height?: number }): string;
 }
 
@@ -43,7 +44,7 @@ interface Job {
 
 /**
  * Replays an arrival trace through an Autoscaler on a FakeClock, with simulated workers that take `startupMs` to
- * become ready and `serviceTimeMs` per job (one at a time; a stopped worker finishes its job first). Deterministic:
+ * become ready and `serviceTimeMs` per job (a number or a seeded distribution; one at a time; a stopped worker finishes its job first). Deterministic:
  * the same options give the same timeline, so policies can be compared on the same trace.
  *
  * @example
@@ -64,6 +65,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const waits: number[] = [];
   let workerMs = 0;
   let arrived = 0;
+  const serviceTime = serviceTimeSampler(o.serviceTimeMs, seededRandom(o.seed));
   const trace = [...o.arrivals].sort((a, b) => a.atMs - b.atMs).filter((a) => a.atMs <= o.durationMs);
 
   const autoscaler: AutoscalerOptions = {
@@ -111,7 +113,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       if (now - w.startedAt < o.startupMs || busy.has(w.index) || queue.length === 0) continue;
       const job = queue.shift() as Job;
       waits.push(now - job.arrivedAt);
-      busy.set(w.index, now + o.serviceTimeMs);
+      busy.set(w.index, now + serviceTime());
     }
     for (let i = draining.length - 1; i >= 0; i--) if ((draining[i] as number) <= now) draining.splice(i, 1);
     workerMs += (provider.workers.length + draining.length) * o.stepMs;
@@ -129,7 +131,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     timeline,
     samples,
     summary,
-    table: () => timelineTable(timeline),
-    svg: (opts) => chartSvg(samples, opts),
+    table: () => renderTable(timeline),
+    svg: (opts) => renderSvg(timeline, { ...opts, samples }),
   };
 }
