@@ -74,7 +74,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
   const o = resolveQueueOptions(options);
   const { pool, queue: name, logger } = o;
   const channel = `${o.schema}_jobs`;
-  const sql: Statements = statements(o.schema, channel);
+  const sql: Statements = statements(o.schema, channel, o.archive);
   if (o.ownsPool)
     pool.on('error', (error) => logger.warn({ err: error }, `[fleet] [queue-postgres] idle connection failed: ${error.message}`));
   // Queues on one pool share one LISTEN connection per schema, released when the last of them closes.
@@ -109,12 +109,12 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     const ids = requests.map((r) => r.id);
     const tokens = requests.map((r) => r.token);
     if (!requests.some((r) => r.want > 0)) {
-      const { rows } = await query<{ id: string }>(sql.complete, [name, ids, tokens, o.archive]);
-      return { done: new Set(rows.map((row) => row.id)), claimed: new Map() };
+      const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
+      return { done: new Set(rows[0]?.done), claimed: new Map() };
     }
     // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
     const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
-    const { rows } = await query<Row & { slot: string | null }>(sql.completeClaim, [
+    const { rows } = await query<Row & { slot: string | null; done: string[] | null }>(sql.completeClaim, [
       name,
       ids,
       tokens,
@@ -123,7 +123,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
       slots.map((r) => r.workerId),
       slots.map((r) => r.leaseMs),
     ]);
-    const done = new Set(rows.filter((row) => row.slot === null).map((row) => row.id));
+    const done = new Set(rows.find((row) => row.slot === null)?.done);
     const jobs = rows.filter((row) => row.slot !== null).sort((a, b) => Number(a.slot) - Number(b.slot));
     const claimed = new Map<number, ClaimedJob<P>[]>();
     let next = 0;

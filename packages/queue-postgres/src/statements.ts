@@ -63,8 +63,12 @@ function claimCtes(s: string, o: { limit: string; lease: string; worker: string;
       )`;
 }
 
-/** $1 queue, $2 ids, $3 tokens, $4 archive?: CTEs ending in `done`, the jobs deleted because their lease was live. */
-function completeCtes(s: string): string {
+/**
+ * $1 queue, $2 ids, $3 tokens, $4 archive?: CTEs ending in `done`, the jobs deleted because their lease was live.
+ * Without `archive` the archive insert is left out of the text (an insert that inserts nothing still opens its table
+ * and index on every run); `$4` stays, in a CTE nobody reads, which PostgreSQL never runs.
+ */
+function completeCtes(s: string, archive: boolean): string {
   return `done as (
         delete from ${s}.jobs j
         -- "is not distinct from" rather than "=": the same test for a non-null token, but the planner cannot infer
@@ -73,14 +77,16 @@ function completeCtes(s: string): string {
         where j.id = any($2::bigint[]) and j.queue = $1 and j.lease_until > now()
           and j.token is not distinct from ($3::uuid[])[array_position($2::bigint[], j.id)]
         returning j.id, j.queue, j.payload, j.attempt, j.created_at
-      ), archived as (
-        insert into ${s}.archive (id, queue, payload, attempts, created_at)
-        select id, queue, payload, attempt, created_at from done where $4::boolean
-      )`;
+      ), archived as (${
+        archive
+          ? `insert into ${s}.archive (id, queue, payload, attempts, created_at)
+        select id, queue, payload, attempt, created_at from done where $4::boolean`
+          : 'select $4::boolean'
+      })`;
 }
 
 /** The SQL text of every queue statement, for one schema. All are single statements with unnamed parameters, so they run behind a transaction-mode pooler. */
-export function statements(schema: string, channel: string) {
+export function statements(schema: string, channel: string, archive = false) {
   const s = quote(schema);
   return {
     /**
@@ -117,11 +123,11 @@ export function statements(schema: string, channel: string) {
     /**
      * $1 queue, $2 ids, $3 tokens, $4 archive?, then one entry per job to claim: $5 the id whose complete it
      * follows, $6 its worker id, $7 its lease ms. `complete` and `claim` in one statement: the slots of a refused
-     * complete are dropped (it claims nothing), the others are filled best job first, in order. Returns the
-     * completed ids (`slot` null), then the claimed jobs with their slot among the kept ones (from 1).
+     * complete are dropped (it claims nothing), the others are filled best job first, in order. Returns the claimed
+     * jobs with their slot among the kept ones (from 1), and one row (`slot` null) with the completed ids (`done`).
      */
     completeClaim: `
-      with ${completeCtes(s)},
+      with ${completeCtes(s, archive)},
       slots as (
         select coalesce(array_agg(w order by k), '{}') as workers, array_agg(l order by k) as leases
         from unnest($5::bigint[], $6::text[], $7::float8[]) with ordinality as r(after, w, l, k)
@@ -133,16 +139,16 @@ export function statements(schema: string, channel: string) {
         slots: true,
       })},
       counted as (${bump(s, { ...completeCounts, ...claimCounts })})
-      select id::text, null::json as payload, null::int as attempt, null::text as token, null::float8 as lease_until,
-             null::bigint as slot from done
+      select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until, slot, null::text[] as done
+      from claimed
       union all
-      select id::text, payload, attempt, token::text, ${ms('lease_until')}, slot from claimed`,
+      select null, null, null, null, null, null, coalesce(array_agg(id::text), '{}') from done`,
 
-    /** $1 queue, $2 ids, $3 tokens, $4 archive? Deletes the jobs whose lease is live; returns their ids. */
+    /** $1 queue, $2 ids, $3 tokens, $4 archive? Deletes the jobs whose lease is live; returns their ids (`done`). */
     complete: `
-      with ${completeCtes(s)},
+      with ${completeCtes(s, archive)},
       counted as (${bump(s, completeCounts)})
-      select id::text from done`,
+      select coalesce(array_agg(id::text), '{}') as done from done`,
 
     /**
      * $1 queue, $2 id, $3 token, $4 error text, $5 retry ms (null: backoff), $6 backoff base ms, $7 backoff max ms.
