@@ -42,12 +42,17 @@ try {
       .join(' ')}`,
   );
   const only = process.env.BENCH_SUBJECTS?.split(',');
-  const subjects: Subject[] = [ours(url), graphile(url), pgBoss(url), raw(url)].filter((s) => !only || only.includes(s.name));
+  const all: Subject[] = [ours(url), graphile(url), pgBoss(url), raw(url)];
+  const subjects = all.filter((s) => !only || only.includes(s.name));
   for (const batchKind of ['batch-1', 'batch-many'] as const) {
     for (const n of WORKERS) {
       const line = [`${batchKind === 'batch-1' ? 'batch 1' : 'batched'}, ${n} worker${n > 1 ? 's' : ''}`];
       const medians: Record<string, number> = {};
-      for (const subject of subjects) {
+      for (const subject of all) {
+        if (!subjects.includes(subject)) {
+          line.push('–');
+          continue;
+        }
         const batch =
           batchKind === 'batch-1'
             ? 'batch-1'
@@ -80,7 +85,7 @@ try {
       console.log(line.join(' | '));
     }
   }
-  for (const subject of subjects) await subject.close();
+  for (const subject of all) await subject.close();
 
   const pct = (xs: number[], p: number) =>
     [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] as number;
