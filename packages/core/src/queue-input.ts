@@ -87,13 +87,30 @@ export function parseJobInputs<P>(jobs: JobInput<P> | readonly JobInput<P>[], sc
 
 /** Validates a claim's worker id and options. Throws `invalid-input` naming `workerId`, `max` or `leaseMs`. */
 export function parseClaim(workerId: string, options: ClaimOptions | undefined, scope: string): Required<ClaimOptions> {
+  // The common valid call skips zod: a worker claims (and completes) once per job, so this is on the hot path.
+  if (typeof workerId === 'string' && workerId !== '' && (options === undefined || isPlainClaim(options))) {
+    return { max: options?.max ?? 1, leaseMs: options?.leaseMs ?? 30_000 };
+  }
   const c = parseWith(claimSchema, { ...options, workerId }, scope, 'claim() options', 'invalid-input');
   return { max: c.max ?? 1, leaseMs: c.leaseMs ?? 30_000 };
 }
 
 /** Validates the job handed to `complete`, `fail` or `extend` (an id and a token). Throws `invalid-input`. */
 export function parseLease(lease: JobLease, scope: string, action: string): JobLease {
+  const { id, token } = (lease ?? {}) as Partial<JobLease>;
+  if (typeof id === 'string' && id !== '' && typeof token === 'string' && token !== '') return { id, token };
   return parseWith(leaseSchema, lease, scope, `${action}() job`, 'invalid-input');
+}
+
+/** A claim's options that zod would accept as they are: only `max` (a positive integer) and `leaseMs` (finite, > 0). */
+function isPlainClaim(options: ClaimOptions): boolean {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
+  for (const key in options) if (key !== 'max' && key !== 'leaseMs') return false;
+  const { max, leaseMs } = options;
+  return (
+    (max === undefined || (Number.isInteger(max) && max >= 1)) &&
+    (leaseMs === undefined || (typeof leaseMs === 'number' && Number.isFinite(leaseMs) && leaseMs > 0))
+  );
 }
 
 /** Validates a duration argument (`leaseMs`, `retryInMs`, `timeoutMs`): finite, and positive unless `zeroOk`. */

@@ -39,10 +39,20 @@ describe.concurrent('queueConformance catches broken queues', () => {
   // A broken method that skips validation is caught by bad-input too.
   const cases: Case[] = [
     toyCase('a claim that reads, awaits, then marks (one job to two claimers)', { racyClaim: true }, ['concurrency']),
-    toyCase('complete/fail/extend that ignore the token', { ignoreToken: true }, ['leases']),
+    toyCase('complete/fail/extend that ignore the token', { ignoreToken: true }, ['complete-and-claim', 'leases']),
     toyCase('a queue that drops a job whose lease expired', { dropExpired: true }, ['leases', 'retries']),
-    toyCase('a claim that ignores priority', { ignorePriority: true }, ['ordering']),
+    toyCase('a claim that ignores priority', { ignorePriority: true }, ['complete-and-claim', 'ordering']),
     ['complete that swallows lease-lost', brokenMemory((q) => ({ complete: (job) => q.complete(job).catch(() => {}) })), ['leases']],
+    [
+      'completeAndClaim that claims even when the complete is refused',
+      brokenMemory((q) => ({
+        completeAndClaim: async (job, workerId, options) => {
+          await q.complete(job).catch(() => {});
+          return q.claim(workerId, options);
+        },
+      })),
+      ['complete-and-claim'],
+    ],
     ['extend that only reports a new time', brokenMemory(() => ({ extend: async (_job, ms) => Date.now() + ms })), ['bad-input', 'leases']],
     ['fail that completes the job', brokenMemory((q) => ({ fail: (job) => q.complete(job) })), ['bad-input', 'retries', 'stats']],
     [

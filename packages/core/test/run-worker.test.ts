@@ -78,6 +78,33 @@ describe('runWorker', () => {
     void worker.stop();
   });
 
+  it("takes each next job in its predecessor's complete when the queue can fold them (one call per job)", async () => {
+    const { clock, queue, start } = setup();
+    await enqueue(queue, 5);
+    const calls: string[] = [];
+    const { claim, complete, completeAndClaim } = queue;
+    queue.claim = (workerId, options) => {
+      calls.push(`claim ${options?.max}`);
+      return claim(workerId, options);
+    };
+    queue.complete = (job) => {
+      calls.push('complete');
+      return complete(job);
+    };
+    queue.completeAndClaim = async (job, workerId, options) => {
+      const next = await (completeAndClaim as NonNullable<typeof completeAndClaim>)(job, workerId, options);
+      calls.push(`completeAndClaim ${options?.max} → ${next.length}`);
+      return next;
+    };
+    const payloads: number[] = [];
+    const worker = start({ concurrency: 1, handler: async (job) => void payloads.push(job.payload) });
+    await clock.advance(100);
+    expect(payloads).toEqual([0, 1, 2, 3, 4]);
+    expect(calls).toEqual(['claim 1', ...Array(4).fill('completeAndClaim 1 → 1'), 'completeAndClaim 1 → 0', 'claim 1']);
+    expect(worker.stats()).toMatchObject({ done: 5, claimed: 5, running: 0 });
+    await worker.stop();
+  });
+
   it('extends the lease of a long job so it is not taken back', async () => {
     const { clock, queue, start } = setup();
     await enqueue(queue, 1);

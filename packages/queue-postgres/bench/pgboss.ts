@@ -12,7 +12,7 @@ export function pgBoss(url: string): Subject {
       : { localConcurrency: n, batchSize: 50, burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 };
   return {
     name: 'pg-boss',
-    settings: (batch, n) => `work(${JSON.stringify(options(batch, n))}), pool ${Math.max(10, n + 2)}`,
+    settings: (batch, n) => `work(${JSON.stringify(options(batch, n))}), pool 20`,
     async prepare(jobs) {
       boss ??= new PgBoss({ connectionString: url, max: 20, schedule: false, supervise: false });
       boss.on('error', () => {});

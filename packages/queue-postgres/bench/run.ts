@@ -1,6 +1,7 @@
 // pnpm --filter @fleet/queue-postgres bench: the same drain for @fleet/queue-postgres (through runWorker), pg-boss,
 // graphile-worker and the raw SQL, against one throwaway server. Prints a table; with FLEET_BENCH_OUT=<folder> also
-// writes <folder>/queue-postgres.json (DESIGN.md, "Benchmarks"). BENCH_RUNS and BENCH_CAP_MS tune the effort.
+// writes <folder>/queue-postgres.json (DESIGN.md, "Benchmarks"). BENCH_RUNS and BENCH_CAP_MS tune the effort;
+// BENCH_SUBJECTS (names, comma-separated) and BENCH_LATENCY_SAMPLES=0 shorten a run while tuning.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -40,12 +41,18 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  const subjects: Subject[] = [ours(url), graphile(url), pgBoss(url), raw(url)];
+  const only = process.env.BENCH_SUBJECTS?.split(',');
+  const all: Subject[] = [ours(url), graphile(url), pgBoss(url), raw(url)];
+  const subjects = all.filter((s) => !only || only.includes(s.name));
   for (const batchKind of ['batch-1', 'batch-many'] as const) {
     for (const n of WORKERS) {
       const line = [`${batchKind === 'batch-1' ? 'batch 1' : 'batched'}, ${n} worker${n > 1 ? 's' : ''}`];
       const medians: Record<string, number> = {};
-      for (const subject of subjects) {
+      for (const subject of all) {
+        if (!subjects.includes(subject)) {
+          line.push('–');
+          continue;
+        }
         const batch =
           batchKind === 'batch-1'
             ? 'batch-1'
@@ -68,25 +75,28 @@ try {
           settings.push(`${subject.name} ${batch} n=${n}: ${subject.settings(batch as never, n)}`);
       }
       const o = medians['@fleet/queue-postgres'] as number;
+      const ratio = (peer: string, f: (r: number) => string) => (medians[peer] ? f(o / medians[peer]) : '–');
       line.push(
-        `${(o / (medians['graphile-worker'] as number)).toFixed(2)}×`,
-        `${(o / (medians['pg-boss'] as number)).toFixed(1)}×`,
-        `${Math.round((o / (medians['raw-sql'] as number)) * 100)} %`,
+        ratio('graphile-worker', (r) => `${r.toFixed(2)}×`),
+        ratio('pg-boss', (r) => `${r.toFixed(1)}×`),
+        ratio('raw-sql', (r) => `${Math.round(r * 100)} %`),
       );
       table.push(line);
       console.log(line.join(' | '));
     }
   }
-  for (const subject of subjects) await subject.close();
+  for (const subject of all) await subject.close();
 
   const pct = (xs: number[], p: number) =>
     [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] as number;
-  const latency: [string, number[]][] = [
-    ['@fleet/queue-postgres', await oursLatency(url, LATENCY_SAMPLES)],
-    ['graphile-worker', await graphileLatency(url, LATENCY_SAMPLES)],
-    ['pg-boss', await pgBossLatency(url, Math.min(LATENCY_SAMPLES, 10), false)],
-    ['pg-boss (notify: true)', await pgBossLatency(url, LATENCY_SAMPLES, true)],
-  ];
+  const latency: [string, number[]][] = LATENCY_SAMPLES
+    ? [
+        ['@fleet/queue-postgres', await oursLatency(url, LATENCY_SAMPLES)],
+        ['graphile-worker', await graphileLatency(url, LATENCY_SAMPLES)],
+        ['pg-boss', await pgBossLatency(url, Math.min(LATENCY_SAMPLES, 10), false)],
+        ['pg-boss (notify: true)', await pgBossLatency(url, LATENCY_SAMPLES, true)],
+      ]
+    : [];
   console.log('\n| wake-up: enqueue into an idle queue → handler starts | p50 ms | p95 ms | max ms |\n|---|---|---|---|');
   for (const [subject, xs] of latency) {
     console.log(`| ${subject} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`);

@@ -1,22 +1,39 @@
-type Pending = { id: string; token: string; resolve: (done: boolean) => void; reject: (error: unknown) => void };
+/** One `complete`, and how many jobs to claim after it (`want`, 0 for none) for whom. */
+export interface CompleteRequest {
+  id: string;
+  token: string;
+  want: number;
+  workerId: string;
+  leaseMs: number;
+}
+
+/** What one statement did: the ids completed, and the jobs claimed for each request, by its index in the batch. */
+export interface CompleteOutcome<J> {
+  done: Set<string>;
+  claimed: Map<number, J[]>;
+}
+
+type Pending<J> = { request: CompleteRequest; resolve: (result: { done: boolean; jobs: J[] }) => void; reject: (error: unknown) => void };
 
 /**
  * Gathers the completes issued in one turn of the event loop (a worker finishing a claimed batch calls `complete`
- * for each job at once) and sends them as one statement. Each caller still learns about its own job alone:
- * `true` when it was completed, `false` when its lease was not live. A failed statement rejects every caller of it.
+ * for each job at once; the workers of one process finish together under load) and sends them as one statement,
+ * with the claims folded into them. Each caller still learns about its own job alone: `done` when it was completed
+ * (`false` when its lease was not live, and then nothing was claimed for it), and the jobs claimed for it.
+ * A failed statement rejects every caller of it.
  */
-export class CompleteBatcher {
-  private pending: Pending[] = [];
+export class CompleteBatcher<J> {
+  private pending: Pending<J>[] = [];
   private scheduled = false;
 
   constructor(
-    private readonly send: (ids: string[], tokens: string[]) => Promise<Set<string>>,
+    private readonly send: (requests: CompleteRequest[]) => Promise<CompleteOutcome<J>>,
     private readonly maxBatch = 500,
   ) {}
 
-  complete(id: string, token: string): Promise<boolean> {
+  submit(request: CompleteRequest): Promise<{ done: boolean; jobs: J[] }> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ id, token, resolve, reject });
+      this.pending.push({ request, resolve, reject });
       if (this.pending.length >= this.maxBatch) this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -32,13 +49,14 @@ export class CompleteBatcher {
     if (batch.length === 0) return;
     // The same job twice in one batch (a caller retrying): only the first may succeed, as in two statements.
     const seen = new Set<string>();
-    const first = batch.filter((p) => !seen.has(p.id) && seen.add(p.id));
-    this.send(
-      first.map((p) => p.id),
-      first.map((p) => p.token),
-    ).then(
-      (done) => {
-        for (const p of batch) p.resolve(first.includes(p) && done.has(p.id));
+    const first = batch.filter((p) => !seen.has(p.request.id) && seen.add(p.request.id));
+    const index = new Map(first.map((p, i) => [p, i]));
+    this.send(first.map((p) => p.request)).then(
+      ({ done, claimed }) => {
+        for (const p of batch) {
+          const i = index.get(p);
+          p.resolve(i === undefined ? { done: false, jobs: [] } : { done: done.has(p.request.id), jobs: claimed.get(i) ?? [] });
+        }
       },
       (error: unknown) => {
         for (const p of batch) p.reject(error);

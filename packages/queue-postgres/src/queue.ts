@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import {
   type ClaimedJob,
+  type ClaimOptions,
   type ClaimQueue,
   fleetError,
   type JobLease,
@@ -38,6 +40,11 @@ export interface DeadJob<P = unknown> {
 export interface PostgresQueue<P = unknown> extends ClaimQueue<P> {
   /** The queue's name. */
   readonly name: string;
+  /**
+   * Completes `job` and, only when that succeeded, claims up to `max` more, in one statement; completes that arrive
+   * in the same turn of the event loop (from any worker on this queue) share that statement. `runWorker` uses it.
+   */
+  completeAndClaim(job: JobLease, workerId: string, options?: ClaimOptions): Promise<ClaimedJob<P>[]>;
   /** Creates or upgrades the tables (idempotent, versioned, safe to run from many processes at once). Returns the versions applied. */
   migrate(): Promise<number[]>;
   /** Dead jobs, oldest death first. @default { limit: 100, offset: 0 } */
@@ -67,7 +74,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
   const o = resolveQueueOptions(options);
   const { pool, queue: name, logger } = o;
   const channel = `${o.schema}_jobs`;
-  const sql: Statements = statements(o.schema, channel);
+  const sql: Statements = statements(o.schema, channel, o.archive);
   if (o.ownsPool)
     pool.on('error', (error) => logger.warn({ err: error }, `[fleet] [queue-postgres] idle connection failed: ${error.message}`));
   // Queues on one pool share one LISTEN connection per schema, released when the last of them closes.
@@ -82,13 +89,50 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
   const ownListener = shared.listener;
   let closed = false;
 
-  const names = new Map<string, string>(Object.entries(sql).map(([key, text]) => [text, `fleet_${o.schema}_${key}_v1`]));
+  // Named by a hash of the text: two releases with different SQL never share a name on a pooled connection.
+  const names = new Map(
+    Object.entries(sql).map(([key, text]) => [text, `fleet_${key}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`]),
+  );
   const query = <R extends pg.QueryResultRow>(text: string, values: unknown[]) =>
     pool.query<R>(o.prepare ? { name: names.get(text), text, values } : { text, values });
 
-  const completer = new CompleteBatcher(async (ids, tokens) => {
-    const { rows } = await query<{ id: string }>(sql.complete, [name, ids, tokens, o.archive]);
-    return new Set(rows.map((row) => row.id));
+  type Row = { id: string; payload: P; attempt: number; token: string; lease_until: number };
+  const toJob = (r: Row): ClaimedJob<P> => ({
+    id: r.id,
+    payload: r.payload,
+    attempt: r.attempt,
+    token: r.token,
+    leaseUntil: r.lease_until,
+  });
+  // Completes that arrive together go as one statement, with the claims folded into them when any asks for one.
+  const completer = new CompleteBatcher<ClaimedJob<P>>(async (requests) => {
+    const ids = requests.map((r) => r.id);
+    const tokens = requests.map((r) => r.token);
+    if (!requests.some((r) => r.want > 0)) {
+      const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
+      return { done: new Set(rows[0]?.done), claimed: new Map() };
+    }
+    // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
+    const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
+    const { rows } = await query<Row & { slot: string | null; done: string[] | null }>(sql.completeClaim, [
+      name,
+      ids,
+      tokens,
+      o.archive,
+      slots.map((r) => r.id),
+      slots.map((r) => r.workerId),
+      slots.map((r) => r.leaseMs),
+    ]);
+    const done = new Set(rows.find((row) => row.slot === null)?.done);
+    const jobs = rows.filter((row) => row.slot !== null).sort((a, b) => Number(a.slot) - Number(b.slot));
+    const claimed = new Map<number, ClaimedJob<P>[]>();
+    let next = 0;
+    requests.forEach((r, i) => {
+      if (r.want === 0 || !done.has(r.id)) return;
+      claimed.set(i, jobs.slice(next, next + r.want).map(toJob));
+      next += r.want;
+    });
+    return { done, claimed };
   });
 
   /** The `lease-lost` error for a lease check that failed, saying why. */
@@ -155,20 +199,22 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
 
     async claim(workerId, claimOptions) {
       const { max, leaseMs } = parseClaim(workerId, claimOptions, SCOPE);
-      const { rows } = await query<{ id: string; payload: P; attempt: number; token: string; lease_until: number }>(sql.claim, [
-        name,
-        max,
-        leaseMs,
-        workerId,
-      ]);
-      return rows.map(
-        (r): ClaimedJob<P> => ({ id: r.id, payload: r.payload, attempt: r.attempt, token: r.token, leaseUntil: r.lease_until }),
-      );
+      const { rows } = await query<Row>(sql.claim, [name, max, leaseMs, workerId]);
+      return rows.map(toJob);
     },
 
     async complete(lease) {
       const { given, usable } = checkLease(lease, 'complete');
-      if (!usable || !(await completer.complete(given.id, given.token))) throw await leaseLost('complete', lease, given);
+      const result = usable ? await completer.submit({ id: given.id, token: given.token, want: 0, workerId: '', leaseMs: 0 }) : undefined;
+      if (!result?.done) throw await leaseLost('complete', lease, given);
+    },
+
+    async completeAndClaim(lease, workerId, claimOptions) {
+      const { max, leaseMs } = parseClaim(workerId, claimOptions, SCOPE);
+      const { given, usable } = checkLease(lease, 'complete');
+      const result = usable ? await completer.submit({ id: given.id, token: given.token, want: max, workerId, leaseMs }) : undefined;
+      if (!result?.done) throw await leaseLost('complete', lease, given);
+      return result.jobs;
     },
 
     async fail(lease, error, failOptions) {

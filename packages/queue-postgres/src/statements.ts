@@ -4,16 +4,89 @@ import { quote } from './identifiers.js';
 const ms = (expr: string) => `(extract(epoch from ${expr}) * 1000)::float8`;
 
 /**
- * Adds to this connection's counter row. Totals are spread over 16 rows per queue by backend pid, so concurrent
- * completes on different connections do not wait on one row lock; stats sum them.
+ * Adds to this connection's counter row, one column per entry of `counts` (name: SQL count). Totals are spread over 16
+ * rows per queue by backend pid, so concurrent completes on different connections do not wait on one row lock;
+ * stats sum them. One upsert per statement: two in one statement on the same row would be refused by PostgreSQL.
  */
-const bump = (s: string, column: string, count: string) => `
-  insert into ${s}.counters (queue, shard, ${column})
-  select $1, pg_backend_pid() % 16, n from (select ${count} as n) c where n > 0
-  on conflict (queue, shard) do update set ${column} = ${s}.counters.${column} + excluded.${column}`;
+const bump = (s: string, counts: Record<string, string>) => {
+  const columns = Object.keys(counts);
+  return `
+  insert into ${s}.counters (queue, shard, ${columns.join(', ')})
+  select $1, pg_backend_pid() % 16, ${columns.join(', ')}
+  from (select ${columns.map((c) => `${counts[c]} as ${c}`).join(', ')}) c where ${columns.map((c) => `${c} > 0`).join(' or ')}
+  on conflict (queue, shard) do update set ${columns.map((c) => `${c} = ${s}.counters.${c} + excluded.${c}`).join(', ')}`;
+};
+
+/** The counts the claim CTEs leave for {@link bump}. */
+const claimCounts = { redelivered: '(select count(*) from claimed where expired)', died: '(select count(*) from killed)' };
+/** The count the complete CTEs leave for {@link bump}. */
+const completeCounts = { completed: '(select count(*) from done)' };
+
+/**
+ * The claim, as CTEs ending in `claimed`: lock up to `limit` waiting jobs that are due and up to `limit` running
+ * jobs whose lease ran out (SKIP LOCKED: rows another claimer holds are passed over, never waited on), lease the
+ * best `limit` of them by priority then age, and bury expired jobs that used up their attempts. Taking expired
+ * leases back here, rather than in a periodic sweep, returns a dead worker's job within its lease. Picked jobs are
+ * numbered best first (`slot`); `slots` adds the one-row CTE `slots` to the update, for `lease` and `worker`.
+ */
+function claimCtes(s: string, o: { limit: string; lease: string; worker: string; slots?: boolean }): string {
+  return `waiting as (
+        select id, priority, run_at, false as expired, false as spent from ${s}.jobs
+        where queue = $1 and token is null and run_at <= now()
+        order by priority desc, run_at, id limit ${o.limit}
+        for update skip locked
+      ), expired as (
+        select id, priority, run_at, true as expired, attempt >= max_attempts as spent from ${s}.jobs
+        where queue = $1 and token is not null and lease_until <= now()
+        order by lease_until limit ${o.limit}
+        for update skip locked
+      ), picked as (
+        select *, row_number() over (order by priority desc, run_at, id) as slot
+        from (select * from waiting union all select * from expired where not spent) c
+        order by priority desc, run_at, id limit ${o.limit}
+      ), claimed as (
+        update ${s}.jobs j
+        set token = gen_random_uuid(), lease_until = now() + make_interval(secs => ${o.lease} / 1000),
+            attempt = j.attempt + 1, worker_id = ${o.worker}
+        -- The array condition keeps the plan on the primary key: a generic plan cannot know the limit, and a join
+        -- alone was planned as a hash join over a sequential scan of the whole table (10 ms at 20,000 rows).
+        from picked${o.slots ? ', slots' : ''}
+        where j.id = picked.id and j.id = any(array(select id from picked))
+        returning j.id, j.payload, j.attempt, j.token, j.lease_until, picked.expired, picked.slot
+      ), killed as (
+        delete from ${s}.jobs j using expired e where j.id = e.id and e.spent returning j.*
+      ), buried as (
+        insert into ${s}.dead_jobs (id, queue, payload, priority, attempts, max_attempts, dedup_key, last_error, created_at)
+        select id, queue, payload, priority, attempt, max_attempts, dedup_key,
+               'lease expired on attempt ' || attempt || ' of ' || max_attempts, created_at
+        from killed
+      )`;
+}
+
+/**
+ * $1 queue, $2 ids, $3 tokens, $4 archive?: CTEs ending in `done`, the jobs deleted because their lease was live.
+ * Without `archive` the archive insert is left out of the text (an insert that inserts nothing still opens its table
+ * and index on every run); `$4` stays, in a CTE nobody reads, which PostgreSQL never runs.
+ */
+function completeCtes(s: string, archive: boolean): string {
+  return `done as (
+        delete from ${s}.jobs j
+        -- "is not distinct from" rather than "=": the same test for a non-null token, but the planner cannot infer
+        -- "token is not null" from it, so it stays on the primary key instead of scanning every running job in
+        -- jobs_running (it did, from stale statistics that said the running index was empty).
+        where j.id = any($2::bigint[]) and j.queue = $1 and j.lease_until > now()
+          and j.token is not distinct from ($3::uuid[])[array_position($2::bigint[], j.id)]
+        returning j.id, j.queue, j.payload, j.attempt, j.created_at
+      ), archived as (${
+        archive
+          ? `insert into ${s}.archive (id, queue, payload, attempts, created_at)
+        select id, queue, payload, attempt, created_at from done where $4::boolean`
+          : 'select $4::boolean'
+      })`;
+}
 
 /** The SQL text of every queue statement, for one schema. All are single statements with unnamed parameters, so they run behind a transaction-mode pooler. */
-export function statements(schema: string, channel: string) {
+export function statements(schema: string, channel: string, archive = false) {
   const s = quote(schema);
   return {
     /**
@@ -30,7 +103,7 @@ export function statements(schema: string, channel: string) {
         from input order by ord
         on conflict (queue, dedup_key) where dedup_key is not null do nothing
         returning id, dedup_key
-      ), counted as (${bump(s, 'enqueued', '(select count(*) from inserted)')}
+      ), counted as (${bump(s, { enqueued: '(select count(*) from inserted)' })}
       ), notified as (
         select pg_notify('${channel}', $1) from (select 1 from inserted limit 1) any_row
       )
@@ -40,64 +113,42 @@ export function statements(schema: string, channel: string) {
       union all
       select null, null, null from notified`,
 
-    /**
-     * $1 queue, $2 max, $3 lease ms, $4 worker id. One statement: lock up to `max` waiting jobs that are due and up
-     * to `max` running jobs whose lease ran out (SKIP LOCKED: rows another claimer holds are passed over, never
-     * waited on), lease the best `max` of them by priority then age, and bury expired jobs that used up their
-     * attempts. Taking expired leases back here, rather than in a periodic sweep, returns a dead worker's job within
-     * its lease.
-     */
+    /** $1 queue, $2 max, $3 lease ms, $4 worker id: the claim (see `claimCtes`), best job first. */
     claim: `
-      with waiting as (
-        select id, priority, run_at, false as expired, false as spent from ${s}.jobs
-        where queue = $1 and token is null and run_at <= now()
-        order by priority desc, run_at, id limit $2
-        for update skip locked
-      ), expired as (
-        select id, priority, run_at, true as expired, attempt >= max_attempts as spent from ${s}.jobs
-        where queue = $1 and token is not null and lease_until <= now()
-        order by lease_until limit $2
-        for update skip locked
-      ), picked as (
-        select * from (select * from waiting union all select * from expired where not spent) c
-        order by priority desc, run_at, id limit $2
-      ), claimed as (
-        update ${s}.jobs j
-        set token = gen_random_uuid(), lease_until = now() + make_interval(secs => $3::float8 / 1000),
-            attempt = j.attempt + 1, worker_id = $4
-        -- The array condition keeps the plan on the primary key: a generic plan cannot know the limit, and a join
-        -- alone was planned as a hash join over a sequential scan of the whole table (10 ms at 20,000 rows).
-        from picked where j.id = picked.id and j.id = any(array(select id from picked))
-        returning j.id, j.payload, j.attempt, j.token, j.lease_until, j.priority, j.run_at, picked.expired
-      ), killed as (
-        delete from ${s}.jobs j using expired e where j.id = e.id and e.spent returning j.*
-      ), buried as (
-        insert into ${s}.dead_jobs (id, queue, payload, priority, attempts, max_attempts, dedup_key, last_error, created_at)
-        select id, queue, payload, priority, attempt, max_attempts, dedup_key,
-               'lease expired on attempt ' || attempt || ' of ' || max_attempts, created_at
-        from killed
-      ), redelivered as (${bump(s, 'redelivered', '(select count(*) from claimed where expired)')}
-      ), died as (${bump(s, 'died', '(select count(*) from killed)')}
-      )
+      with ${claimCtes(s, { limit: '$2', lease: '$3::float8', worker: '$4' })},
+      counted as (${bump(s, claimCounts)})
       select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until
-      from claimed order by priority desc, run_at, id`,
+      from claimed order by slot`,
 
     /**
-     * $1 queue, $2 ids, $3 tokens, $4 archive? Deletes the jobs whose lease is live; returns their ids. Completes that
-     * arrive together are sent as one statement.
+     * $1 queue, $2 ids, $3 tokens, $4 archive?, then one entry per job to claim: $5 the id whose complete it
+     * follows, $6 its worker id, $7 its lease ms. `complete` and `claim` in one statement: the slots of a refused
+     * complete are dropped (it claims nothing), the others are filled best job first, in order. Returns the claimed
+     * jobs with their slot among the kept ones (from 1), and one row (`slot` null) with the completed ids (`done`).
      */
+    completeClaim: `
+      with ${completeCtes(s, archive)},
+      slots as (
+        select coalesce(array_agg(w order by k), '{}') as workers, array_agg(l order by k) as leases
+        from unnest($5::bigint[], $6::text[], $7::float8[]) with ordinality as r(after, w, l, k)
+        where after = any(array(select id from done))
+      ), ${claimCtes(s, {
+        limit: '(select cardinality(workers) from slots)',
+        lease: 'slots.leases[picked.slot]',
+        worker: 'slots.workers[picked.slot]',
+        slots: true,
+      })},
+      counted as (${bump(s, { ...completeCounts, ...claimCounts })})
+      select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until, slot, null::text[] as done
+      from claimed
+      union all
+      select null, null, null, null, null, null, coalesce(array_agg(id::text), '{}') from done`,
+
+    /** $1 queue, $2 ids, $3 tokens, $4 archive? Deletes the jobs whose lease is live; returns their ids (`done`). */
     complete: `
-      with done as (
-        delete from ${s}.jobs j
-        where j.id = any($2::bigint[]) and j.queue = $1 and j.lease_until > now()
-          and j.token = ($3::uuid[])[array_position($2::bigint[], j.id)]
-        returning j.id, j.queue, j.payload, j.attempt, j.created_at
-      ), archived as (
-        insert into ${s}.archive (id, queue, payload, attempts, created_at)
-        select id, queue, payload, attempt, created_at from done where $4::boolean
-      ), counted as (${bump(s, 'completed', '(select count(*) from done)')}
-      )
-      select id::text from done`,
+      with ${completeCtes(s, archive)},
+      counted as (${bump(s, completeCounts)})
+      select coalesce(array_agg(id::text), '{}') as done from done`,
 
     /**
      * $1 queue, $2 id, $3 token, $4 error text, $5 retry ms (null: backoff), $6 backoff base ms, $7 backoff max ms.
@@ -119,7 +170,7 @@ export function statements(schema: string, channel: string) {
       ), buried as (
         insert into ${s}.dead_jobs (id, queue, payload, priority, attempts, max_attempts, dedup_key, last_error, created_at)
         select id, queue, payload, priority, attempt, max_attempts, dedup_key, $4, created_at from killed
-      ), died as (${bump(s, 'died', '(select count(*) from killed)')}
+      ), died as (${bump(s, { died: '(select count(*) from killed)' })}
       )
       select id from retried union all select id from killed`,
 
@@ -177,7 +228,7 @@ export function statements(schema: string, channel: string) {
         returning id
       ), removed as (
         delete from ${s}.dead_jobs where id = any(array(select id from revived))
-      ), counted as (${bump(s, 'revived', '(select count(*) from revived)')}
+      ), counted as (${bump(s, { revived: '(select count(*) from revived)' })}
       ), notified as (
         select pg_notify('${channel}', $1) from (select 1 from revived limit 1) any_row
       )

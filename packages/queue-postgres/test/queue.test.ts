@@ -61,6 +61,45 @@ describe('postgresQueue beyond the contract', () => {
     expect(await q.listDead()).toEqual([]);
   });
 
+  it('completes that arrive together go as one statement; each caller gets its own claims or its own refusal', async () => {
+    const q = postgresQueue<number>({ pool, queue: 'folded' });
+    await q.enqueue([1, 2, 3, 4, 5].map((payload) => ({ payload })));
+    const [a, b, c] = await q.claim('w', { max: 3 });
+    await q.complete(c as never);
+    const sent: string[] = [];
+    const query = pool.query.bind(pool);
+    pool.query = ((config: { name?: string }, values?: never) => {
+      sent.push(config.name ?? '');
+      return query(config as never, values);
+    }) as typeof pool.query;
+    try {
+      const [forA, forB, forC] = await Promise.allSettled([
+        q.completeAndClaim(a as never, 'w', { max: 1 }),
+        q.completeAndClaim(b as never, 'w', { max: 2 }),
+        q.completeAndClaim(c as never, 'w', { max: 1 }),
+      ]);
+      expect(sent.filter((name) => name.includes('completeClaim'))).toHaveLength(1);
+      expect(forA.status === 'fulfilled' && forA.value.map((job) => job.payload)).toEqual([4]);
+      expect(forB.status === 'fulfilled' && forB.value.map((job) => job.payload)).toEqual([5]);
+      expect(forC).toMatchObject({ status: 'rejected', reason: { code: 'lease-lost' } });
+    } finally {
+      pool.query = query;
+    }
+    expect(await q.stats()).toMatchObject({ ready: 0, running: 2, completedTotal: 3 });
+  });
+
+  it('one pass completes, takes back an expired lease and buries a spent one, and counts each', async () => {
+    const q = postgresQueue<string>({ pool, queue: 'one_pass' });
+    await q.enqueue([{ payload: 'spent', maxAttempts: 1 }, { payload: 'expired' }, { payload: 'held' }]);
+    await q.claim('gone', { max: 2, leaseMs: 100 });
+    const [held] = await q.claim('w', { leaseMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const next = await q.completeAndClaim(held as never, 'w', { max: 2 });
+    expect(next.map((job) => [job.payload, job.attempt])).toEqual([['expired', 2]]);
+    expect(await q.stats()).toMatchObject({ ready: 0, running: 1, dead: 1, completedTotal: 1, redeliveredTotal: 1 });
+    expect((await q.listDead()).map((job) => [job.payload, job.lastError])).toEqual([['spent', 'lease expired on attempt 1 of 1']]);
+  });
+
   it('archive keeps completed jobs out of the hot table', async () => {
     const q = postgresQueue({ pool, queue: 'archived', archive: true });
     const [id] = await q.enqueue({ payload: { kept: true } });

@@ -125,6 +125,27 @@ export function memoryQueue<P = unknown>(options: MemoryQueueOptions = {}): Memo
     return job;
   };
   const payloadOf = (job: Job) => JSON.parse(job.json) as P;
+  /** Leases up to `max` ready jobs (after taking back expired leases). */
+  const take = (max: number, leaseMs: number) => {
+    const now = clock.now();
+    sweep(now);
+    const ready = [...live.values()]
+      .filter((job) => !job.lease && job.runAt <= now)
+      .sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.seq - b.seq)
+      .slice(0, max);
+    return ready.map((job) => {
+      const lease = { token: randomUUID(), until: now + leaseMs };
+      job.attempt++;
+      job.lease = lease;
+      if (job.lost) totals.redeliveredTotal++;
+      job.lost = false;
+      return { id: job.id, payload: payloadOf(job), attempt: job.attempt, token: lease.token, leaseUntil: lease.until };
+    });
+  };
+  const finish = (lease: JobLease) => {
+    remove(held(lease, 'complete'));
+    totals.completedTotal++;
+  };
 
   const queue: MemoryQueue<P> = {
     async enqueue(jobs) {
@@ -156,25 +177,17 @@ export function memoryQueue<P = unknown>(options: MemoryQueueOptions = {}): Memo
 
     async claim(workerId, claimOptions) {
       const { max, leaseMs } = parseClaim(workerId, claimOptions, SCOPE);
-      const now = clock.now();
-      sweep(now);
-      const ready = [...live.values()]
-        .filter((job) => !job.lease && job.runAt <= now)
-        .sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.seq - b.seq)
-        .slice(0, max);
-      return ready.map((job) => {
-        const lease = { token: randomUUID(), until: now + leaseMs };
-        job.attempt++;
-        job.lease = lease;
-        if (job.lost) totals.redeliveredTotal++;
-        job.lost = false;
-        return { id: job.id, payload: payloadOf(job), attempt: job.attempt, token: lease.token, leaseUntil: lease.until };
-      });
+      return take(max, leaseMs);
     },
 
     async complete(lease) {
-      remove(held(lease, 'complete'));
-      totals.completedTotal++;
+      finish(lease);
+    },
+
+    async completeAndClaim(lease, workerId, claimOptions) {
+      const { max, leaseMs } = parseClaim(workerId, claimOptions, SCOPE);
+      finish(lease);
+      return take(max, leaseMs);
     },
 
     async fail(lease, error, failOptions) {

@@ -10,6 +10,7 @@ export const QUEUE_CONFORMANCE_GROUPS = [
   'ordering',
   'batch',
   'leases',
+  'complete-and-claim',
   'retries',
   'dedup',
   'stats',
@@ -44,7 +45,8 @@ const optionsSchema = z.object({
 
 /**
  * The contract every ClaimQueue must keep (`memoryQueue`, queue-postgres, queue-do), as tests registered on the
- * runner you pass: ordering, batches, leases and their expiry, retries, dedup, stats, many concurrent claimers
+ * runner you pass: ordering, batches, leases and their expiry, `completeAndClaim` (or, for a queue without it, the
+ * `complete` then `claim` it stands for), retries, dedup, stats, many concurrent claimers
  * (no job ever held twice, every job completed exactly once) and bad input (a clear `invalid-input`, nothing changed).
  * Assertions use `node:assert/strict`; lease expiry uses real short sleeps, never a fake clock, so a real backend
  * runs the same tests. About 2 s on the memory queue.

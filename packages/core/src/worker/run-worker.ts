@@ -95,17 +95,24 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
         await this.pause(backoff / 2 + (Math.random() * backoff) / 2);
         continue;
       }
-      if (this.finished) {
+      if (!this.take(jobs)) return;
+      // Jobs came back: claim again at once while slots are free. None: wait for work.
+      if (jobs.length === 0) await this.idle();
+    }
+  }
+
+  /** Starts claimed jobs; after the drain ended, leaves them to their lease instead and returns false. */
+  private take(jobs: ClaimedJob<P>[]): boolean {
+    if (this.finished) {
+      if (jobs.length > 0)
         this.o.logger.warn(
           { jobs: jobs.length },
           `worker ${this.workerId}: ${jobs.length} job(s) claimed after the drain ended are left to their lease`,
         );
-        return;
-      }
-      for (const job of jobs) this.start(job);
-      // Jobs came back: claim again at once while slots are free. None: wait for work.
-      if (jobs.length === 0) await this.idle();
+      return false;
     }
+    for (const job of jobs) this.start(job);
+    return true;
   }
 
   private start(job: ClaimedJob<P>): void {
@@ -161,9 +168,16 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
         this.counters.finished(false, durationMs);
         this.emit('job-failed', { job, error: failure.error, durationMs });
       } else {
-        await this.o.queue.complete(job);
+        // A queue that can fold the next claim into the complete takes this job's successor in the same round trip;
+        // the job's slot stays taken until then, so the claim loop never claims for it as well. Not while draining.
+        const { queue, leaseMs } = this.o;
+        const next =
+          queue.completeAndClaim && !this.stopping.signal.aborted
+            ? await queue.completeAndClaim(job, this.workerId, { max: 1, leaseMs })
+            : await queue.complete(job).then(() => []);
         this.counters.finished(true, durationMs);
         this.emit('job-done', { job, durationMs });
+        this.take(next);
       }
     } catch (error) {
       if (isFleetError(error, 'lease-lost')) this.leaseLost(entry, error, during);

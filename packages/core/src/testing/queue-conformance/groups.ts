@@ -3,6 +3,7 @@ import { stats } from './accounting.js';
 import { badInput } from './bad-input.js';
 import { batch, dedup, enqueueClaim, ordering } from './claiming.js';
 import { concurrency } from './concurrency.js';
+import { completeAndClaim } from './folding.js';
 import type { ConformanceTest } from './helpers.js';
 import { leases, retries } from './leases.js';
 
@@ -14,6 +15,7 @@ export const queueGroups: Record<QueueConformanceGroup, Record<string, Conforman
   ordering,
   batch,
   leases,
+  'complete-and-claim': completeAndClaim,
   retries,
   dedup,
   stats,
