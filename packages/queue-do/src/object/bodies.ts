@@ -30,6 +30,9 @@ const job = z
   })
   .refine(hasPayload, { message: 'expected a JSON value', path: ['payload'] });
 
+/** The longest `POST /wait` the object holds open, in ms: below the platform's and proxies' idle limits. */
+export const MAX_WAIT_MS = 30_000;
+
 /** Builds the body schemas for the given limits. */
 export function bodySchemas(limits: BodyLimits) {
   return {
@@ -57,6 +60,12 @@ export function bodySchemas(limits: BodyLimits) {
       retryInMs: z.number().finite().min(0).optional(),
       requestId,
     }),
+    wait: z.strictObject({ timeoutMs: z.number().finite().min(0).max(MAX_WAIT_MS) }),
+    listDead: z.strictObject({
+      limit: z.number().int().min(1).max(1_000).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+    requeueDead: z.strictObject({ ids: z.array(id).max(10_000).optional(), requestId }),
     extend: z.strictObject({
       id,
       token,
