@@ -33,8 +33,22 @@ const job = z
 /** The longest `POST /wait` the object holds open, in ms: below the platform's and proxies' idle limits. */
 export const MAX_WAIT_MS = 30_000;
 
-/** Builds the body schemas for the given limits. */
-export function bodySchemas(limits: BodyLimits) {
+const built = new WeakMap<BodyLimits, ReturnType<typeof buildSchemas>>();
+
+/**
+ * The body schemas for the given limits, built once per limits object: building them costs far more than a parse
+ * (measured: about 1.5 ms of CPU per request when they were rebuilt each time).
+ */
+export function bodySchemas(limits: BodyLimits): ReturnType<typeof buildSchemas> {
+  let schemas = built.get(limits);
+  if (!schemas) {
+    schemas = buildSchemas(limits);
+    built.set(limits, schemas);
+  }
+  return schemas;
+}
+
+function buildSchemas(limits: BodyLimits) {
   return {
     enqueue: z.strictObject({ jobs: z.array(job).min(1, 'expected at least one job').max(10_000), requestId }),
     claim: z.strictObject({

@@ -130,7 +130,7 @@ export class QueueStore {
   }
 
   /**
-   * Takes up to `max` ready jobs in one UPDATE over the claim index. With a `requestId` seen before, returns the
+   * Takes up to `max` ready jobs over the claim index (see `takeReady`). With a `requestId` seen before, returns the
    * leases that request got which are still held, and claims nothing new: a retried request never orphans a lease.
    */
   claim(workerId: string, max: number, leaseMs: number, requestId?: string): ClaimedRow[] {
