@@ -108,7 +108,7 @@ export async function handleApi(request: Request, path: string, c: ApiContext): 
       default:
         throw new QueueError(
           'not-found',
-          `no route ${route}: expected POST /enqueue, /claim-next, /complete, /complete-batch, /fail, /extend, /wait, /list-dead, /requeue-dead or GET /stats`,
+          `no route ${route}: expected POST /enqueue, POST /claim-next, POST /complete, POST /complete-batch, POST /fail, POST /extend, POST /wait, POST /list-dead, POST /requeue-dead or GET /stats`,
         );
     }
   } catch (error) {
