@@ -1,6 +1,7 @@
 import {
   type ClaimedJob,
   type ClaimQueue,
+  fleetError,
   type MetricSource,
   parseClaim,
   parseJobInputs,
@@ -10,9 +11,11 @@ import {
   type QueueStats,
 } from '@fleet/core';
 import { z } from 'zod';
+import type { DeadJob } from '../object/dead-sql.js';
 import { newRequestId } from '../object/request-id.js';
 import { CompletionBatcher } from './completions.js';
 import { call, type HttpSettings } from './http.js';
+import { waitForJobs } from './wait.js';
 
 /** Options of {@link doQueue}. */
 export interface DoQueueOptions {
@@ -32,7 +35,25 @@ export interface DoQueueOptions {
   fetch?: typeof fetch;
 }
 
+/** A ClaimQueue served by a `QueueObject`, with the object's dead-job tools and a long-poll `waitForJobs`. */
+export interface DoQueue<P = unknown> extends ClaimQueue<P> {
+  /** Dead jobs, oldest death first; `limit` at most 1,000. @default { limit: 100, offset: 0 } */
+  listDead(options?: { limit?: number; offset?: number }): Promise<DeadJob<P>[]>;
+  /**
+   * Puts dead jobs (all when `ids` is omitted) back to ready with fresh attempts; a job whose `dedupKey` is live
+   * again stays dead. Returns the ids revived.
+   */
+  requeueDead(ids?: readonly string[]): Promise<string[]>;
+  /**
+   * Long-polls the object (`POST /wait`, at most 30 s a request): resolves as soon as a job may be ready (an enqueue,
+   * a fail, a requeue, a delayed job or an expired lease falling due), after `timeoutMs`, or when `signal` aborts.
+   * Never rejects: after a failed request it waits a little and resolves, and the next claim reports the failure.
+   */
+  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+}
+
 const SCOPE = 'queue-do';
+const ID = /^[1-9][0-9]{0,15}$/;
 const optionsSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
   token: z.string().min(1, 'expected a non-empty token'),
@@ -53,7 +74,7 @@ const optionsSchema = z.strictObject({
  * const queue = doQueue({ url: 'https://jobs.example.com/queues', token: process.env.QUEUE_TOKEN!, queue: 'mail' });
  * const [job] = await queue.claim('worker-1', { leaseMs: 60_000 });
  */
-export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
+export function doQueue<P = unknown>(options: DoQueueOptions): DoQueue<P> {
   const o = parseWith(optionsSchema, options, SCOPE, 'doQueue() options');
   const http: HttpSettings = {
     base: `${o.url.replace(/\/+$/, '')}/${encodeURIComponent(o.queue)}`,
@@ -73,7 +94,7 @@ export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
     http.scope,
   );
 
-  const queue: ClaimQueue<P> = {
+  const queue: DoQueue<P> = {
     async enqueue(jobs) {
       const parsed = parseJobInputs(jobs, SCOPE);
       return (await post<{ ids: string[] }>('enqueue', { jobs: parsed })).ids;
@@ -110,6 +131,23 @@ export function doQueue<P = unknown>(options: DoQueueOptions): ClaimQueue<P> {
           return Object.fromEntries(Object.entries(stats).map(([key, value]) => [`${prefix}${key}`, { value, at }]));
         },
       };
+    },
+    waitForJobs: (timeoutMs, signal) => waitForJobs(http, parseMs(timeoutMs, SCOPE, 'waitForJobs() timeoutMs', true), signal),
+    async listDead({ limit = 100, offset = 0 } = {}) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
+        throw fleetError(SCOPE, 'invalid-input', `invalid listDead() limit: expected an integer from 1 to 1000, got ${String(limit)}`);
+      if (!Number.isInteger(offset) || offset < 0)
+        throw fleetError(SCOPE, 'invalid-input', `invalid listDead() offset: expected an integer >= 0, got ${String(offset)}`);
+      return (await call<{ jobs: DeadJob<P>[] }>(http, 'POST', 'list-dead', { limit, offset })).jobs;
+    },
+    async requeueDead(ids) {
+      if (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === 'string'))) {
+        throw fleetError(SCOPE, 'invalid-input', 'invalid requeueDead() ids: expected an array of job id strings');
+      }
+      // An id the queue cannot have given is not dead here: nothing to revive.
+      const wanted = ids?.filter((id) => ID.test(id));
+      if (wanted !== undefined && wanted.length === 0) return [];
+      return (await post<{ ids: string[] }>('requeue-dead', wanted === undefined ? {} : { ids: wanted })).ids;
     },
     async close() {},
   };

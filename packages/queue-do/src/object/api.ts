@@ -11,6 +11,8 @@ export interface ApiContext {
   limits: BodyLimits;
   now: () => number;
   random: () => number;
+  /** Resolves `true` once jobs may be ready, `false` after `timeoutMs` without. */
+  wait: (timeoutMs: number) => Promise<boolean>;
 }
 
 const json = (body: unknown, status = 200) =>
@@ -40,8 +42,8 @@ export async function authorize(request: Request, expected: string | undefined):
 }
 
 /**
- * Serves the queue's HTTP API: `POST /enqueue`, `/claim-next`, `/complete`, `/complete-batch`, `/fail`, `/extend` and
- * `GET /stats`, each behind the bearer token, with bodies validated before anything is read or written. Errors answer
+ * Serves the queue's HTTP API: `POST /enqueue`, `/claim-next`, `/complete`, `/complete-batch`, `/fail`, `/extend`,
+ * `/wait`, `/list-dead`, `/requeue-dead` and `GET /stats`, each behind the bearer token, with bodies validated before anything is read or written. Errors answer
  * `{ success: false, error: { code, message } }` with 400, 401, 404, 409 (`lease-lost`) or 500.
  */
 export async function handleApi(request: Request, path: string, c: ApiContext): Promise<Response> {
@@ -89,12 +91,24 @@ export async function handleApi(request: Request, path: string, c: ApiContext): 
         const body = parseBody(schemas.extend, await readJson(request, 'extend'), 'extend');
         return json({ success: true, leaseUntil: c.store.once(body.requestId, () => c.store.extend(body.id, body.token, body.leaseMs)) });
       }
+      case 'POST /wait': {
+        const body = parseBody(schemas.wait, await readJson(request, 'wait'), 'wait');
+        return json({ success: true, ready: await c.wait(body.timeoutMs) });
+      }
+      case 'POST /list-dead': {
+        const body = parseBody(schemas.listDead, await readJson(request, 'list-dead'), 'list-dead');
+        return json({ success: true, jobs: c.store.listDead(body.limit ?? 100, body.offset ?? 0) });
+      }
+      case 'POST /requeue-dead': {
+        const body = parseBody(schemas.requeueDead, await readJson(request, 'requeue-dead'), 'requeue-dead');
+        return json({ success: true, ids: c.store.once(body.requestId, () => c.store.requeueDead(body.ids)) });
+      }
       case 'GET /stats':
         return json({ success: true, stats: c.store.sweeper.stats(c.now()) });
       default:
         throw new QueueError(
           'not-found',
-          `no route ${route}: expected POST /enqueue, POST /claim-next, POST /complete, POST /complete-batch, POST /fail, POST /extend or GET /stats`,
+          `no route ${route}: expected POST /enqueue, POST /claim-next, POST /complete, POST /complete-batch, POST /fail, POST /extend, POST /wait, POST /list-dead, POST /requeue-dead or GET /stats`,
         );
     }
   } catch (error) {

@@ -30,8 +30,22 @@ const job = z
   })
   .refine(hasPayload, { message: 'expected a JSON value', path: ['payload'] });
 
-/** Builds the body schemas for the given limits. */
-export function bodySchemas(limits: BodyLimits) {
+/** The longest `POST /wait` the object holds open, in ms: below the platform's and proxies' idle limits. */
+export const MAX_WAIT_MS = 30_000;
+
+const built = new WeakMap<BodyLimits, ReturnType<typeof buildSchemas>>();
+
+/** The body schemas for the given limits, built once per limits object instead of on every request. */
+export function bodySchemas(limits: BodyLimits): ReturnType<typeof buildSchemas> {
+  let schemas = built.get(limits);
+  if (!schemas) {
+    schemas = buildSchemas(limits);
+    built.set(limits, schemas);
+  }
+  return schemas;
+}
+
+function buildSchemas(limits: BodyLimits) {
   return {
     enqueue: z.strictObject({ jobs: z.array(job).min(1, 'expected at least one job').max(10_000), requestId }),
     claim: z.strictObject({
@@ -57,6 +71,12 @@ export function bodySchemas(limits: BodyLimits) {
       retryInMs: z.number().finite().min(0).optional(),
       requestId,
     }),
+    wait: z.strictObject({ timeoutMs: z.number().finite().min(0).max(MAX_WAIT_MS) }),
+    listDead: z.strictObject({
+      limit: z.number().int().min(1).max(1_000).optional(),
+      offset: z.number().int().min(0).optional(),
+    }),
+    requeueDead: z.strictObject({ ids: z.array(id).max(10_000).optional(), requestId }),
     extend: z.strictObject({
       id,
       token,

@@ -3,6 +3,7 @@ import { handleApi } from './api.js';
 import { type BodyLimits, describeIssues } from './bodies.js';
 import type { DurableObjectStateLike } from './runtime.js';
 import { QueueStore, type StoreSettings } from './store.js';
+import { Waiters } from './waiters.js';
 
 /** Settings of the queue object; pass them to {@link defineQueueObject}. */
 export interface QueueObjectOptions {
@@ -48,6 +49,7 @@ export class QueueObject {
   private readonly limits: BodyLimits;
   private readonly token: string | undefined;
   private alarmAt: number | undefined;
+  private readonly waiters = new Waiters();
 
   constructor(
     protected readonly ctx: DurableObjectStateLike,
@@ -78,15 +80,39 @@ export class QueueObject {
       limits: this.limits,
       now: Date.now,
       random: Math.random,
+      wait: (timeoutMs) => this.waitForJobs(timeoutMs),
     });
+    this.wakeWaiters();
     await this.scheduleAlarm();
     return response;
+  }
+
+  /**
+   * Resolves `true` once a job is ready, `false` after `timeoutMs` without one. Parked requests wake on any request
+   * that may have readied jobs and on the alarm; each also wakes by itself when the next delayed job or lease falls
+   * due, so it never waits on an alarm that is late.
+   */
+  protected async waitForJobs(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const now = Date.now();
+      if (this.store.hasReady(now)) return true;
+      if (now >= deadline) return false;
+      const due = this.store.sweeper.nextDue() ?? Number.POSITIVE_INFINITY;
+      await this.waiters.sleep(Math.max(1, Math.min(deadline, due) - now));
+    }
+  }
+
+  /** Wakes the parked `POST /wait` requests if a job is ready (a cheap check, made only while some are parked). */
+  private wakeWaiters(): void {
+    if (this.waiters.size > 0 && this.store.hasReady(Date.now())) this.waiters.wake();
   }
 
   /** Takes back expired leases and promotes due jobs, then sets the alarm to the next due time. Idempotent. */
   async alarm(): Promise<void> {
     this.alarmAt = undefined;
     this.store.sweeper.sweep(Date.now());
+    this.wakeWaiters();
     await this.scheduleAlarm();
   }
 

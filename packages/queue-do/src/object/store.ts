@@ -1,8 +1,10 @@
 import { replayClaim, takeReady } from './claim-sql.js';
+import { type DeadJob, listDead, requeueDead } from './dead-sql.js';
 import { QueueError } from './errors.js';
 import type { DurableObjectStorageLike, SqlValue } from './runtime.js';
-import { chunks, migrate, State } from './schema.js';
+import { migrate, State } from './schema.js';
 import { Sweeper } from './sweep.js';
+import { deleteHeld, insertJobs } from './write-sql.js';
 
 /** A validated job to insert. */
 export interface NewJob {
@@ -36,8 +38,7 @@ export interface StoreSettings {
 
 type Row = Record<string, SqlValue>;
 
-/** Parameters per inserted job; `?1` (now) is bound once per statement, and `run_at` also fills `due_at`. */
-const INSERT_PARAMS = 6;
+const READY_EXISTS = `SELECT EXISTS (SELECT 1 FROM fleet_jobs INDEXED BY fleet_jobs_claim WHERE state = ${State.ready}) AS n`;
 
 /** The queue on a Durable Object's SQLite storage. Synchronous: each call runs in one transaction. */
 export class QueueStore {
@@ -112,30 +113,16 @@ export class QueueStore {
           fresh.push({ index, job });
         }
       });
-      for (const part of chunks(fresh, INSERT_PARAMS, 1)) {
-        const values: SqlValue[] = [now];
-        const tuples = part.map(({ job }, i) => {
-          const runAt = job.runAt ?? now;
-          if (runAt > now) this.sweeper.note(runAt);
-          values.push(job.payload, job.priority, runAt, runAt > now ? State.delayed : State.ready);
-          values.push(job.maxAttempts ?? this.settings.defaultMaxAttempts, job.dedupKey ?? null);
-          const p = 2 + i * INSERT_PARAMS;
-          return `(?${p}, ?${p + 1}, ?${p + 2}, ?${p + 2}, ?${p + 3}, ?${p + 4}, ?${p + 5}, ?1, 0)`;
-        });
-        const rows = this.sql
-          .exec<{ id: number }>(
-            `INSERT INTO fleet_jobs (payload, priority, run_at, due_at, state, max_attempts, dedup_key, enqueued_at, attempt)
-             VALUES ${tuples.join(', ')} RETURNING id`,
-            ...values,
-          )
-          .toArray()
-          .map((r) => r.id)
-          // Row ids of one INSERT are assigned in the order of its VALUES; RETURNING's order is not promised.
-          .sort((a, b) => a - b);
-        part.forEach(({ index }, i) => {
-          ids[index] = String(rows[i]);
-        });
-      }
+      const rows = fresh.map(({ job }) => {
+        const runAt = job.runAt ?? now;
+        if (runAt > now) this.sweeper.note(runAt);
+        const maxAttempts = job.maxAttempts ?? this.settings.defaultMaxAttempts;
+        return { payload: job.payload, priority: job.priority, runAt, maxAttempts, dedupKey: job.dedupKey ?? null };
+      });
+      const inserted = insertJobs(this.sql, rows, now);
+      fresh.forEach(({ index }, i) => {
+        ids[index] = String(inserted[i]);
+      });
       const resolved = ids.map((id) => (id?.startsWith('=') ? (ids[Number(id.slice(1))] as string) : (id as string)));
       this.sweeper.addTotal('enqueued', fresh.length);
       return resolved;
@@ -143,7 +130,7 @@ export class QueueStore {
   }
 
   /**
-   * Takes up to `max` ready jobs in one UPDATE over the claim index. With a `requestId` seen before, returns the
+   * Takes up to `max` ready jobs over the claim index (see `takeReady`). With a `requestId` seen before, returns the
    * leases that request got which are still held, and claims nothing new: a retried request never orphans a lease.
    */
   claim(workerId: string, max: number, leaseMs: number, requestId?: string): ClaimedRow[] {
@@ -155,22 +142,11 @@ export class QueueStore {
       this.sweeper.sweep(now);
       const leaseUntil = now + leaseMs;
       this.sweeper.note(leaseUntil);
-      const rows = takeReady(this.sql, workerId, max, leaseUntil, this.settings.maxClaimBytes).sort(
-        (a, b) => Number(b.priority) - Number(a.priority) || Number(a.run_at) - Number(b.run_at) || Number(a.id) - Number(b.id),
-      );
-      const redelivered = rows.filter((r) => r.lost === 1).map((r) => Number(r.id));
-      for (const part of chunks(redelivered, 1))
-        this.sql.exec(`UPDATE fleet_jobs NOT INDEXED SET lost = 0 WHERE id IN (${part.map(() => '?').join(', ')})`, ...part);
-      this.sweeper.addTotal('redelivered', redelivered.length);
-      if (requestId !== undefined && rows.length > 0)
-        this.sweeper.remember(requestId, now, JSON.stringify(rows.map((r) => [Number(r.id), r.token])));
-      return rows.map((r) => ({
-        id: String(r.id),
-        payload: JSON.parse(r.payload as string),
-        attempt: Number(r.attempt),
-        token: r.token as string,
-        leaseUntil,
-      }));
+      const { jobs, redelivered } = takeReady(this.sql, workerId, max, leaseUntil, this.settings.maxClaimBytes);
+      this.sweeper.addTotal('redelivered', redelivered);
+      if (requestId !== undefined && jobs.length > 0)
+        this.sweeper.remember(requestId, now, JSON.stringify(jobs.map((j) => [Number(j.id), j.token])));
+      return jobs;
     });
   }
 
@@ -181,23 +157,14 @@ export class QueueStore {
   }
 
   /**
-   * Deletes the jobs the caller holds, a DELETE per 49 leases (the 100-parameter limit); returns, per lease, the
-   * `lease-lost` error of a job it no longer held, or undefined. Held jobs complete even when others are refused.
+   * Deletes the jobs the caller holds (two statements whatever their number: the leases travel as one JSON
+   * parameter); returns, per lease, the `lease-lost` error of a job it no longer held, or undefined. Held jobs
+   * complete even when others are refused.
    */
   completeMany(leases: readonly { id: string; token: string }[]): (QueueError | undefined)[] {
     return this.tx(() => {
       const now = this.now();
-      const done = new Set<string>();
-      for (const part of chunks(leases, 2, 1)) {
-        const rows = this.sql
-          .exec<{ id: number }>(
-            `DELETE FROM fleet_jobs NOT INDEXED WHERE state = ${State.running} AND due_at > ? AND (${part.map(() => '(id = ? AND token = ?)').join(' OR ')}) RETURNING id`,
-            now,
-            ...part.flatMap((l) => [l.id, l.token]),
-          )
-          .toArray();
-        for (const row of rows) done.add(String(row.id));
-      }
+      const done = new Set(deleteHeld(this.sql, leases, now).map(String));
       this.sweeper.addTotal('completed', done.size);
       // A lease listed twice completes once; its second mention is refused like any late complete.
       return leases.map((l) => (done.delete(l.id) ? undefined : this.leaseLost(l.id, l.token, now, 'complete')));
@@ -227,6 +194,24 @@ export class QueueStore {
         error,
         id,
       );
+    });
+  }
+
+  /** Dead jobs, oldest death first. */
+  listDead(limit: number, offset: number): DeadJob[] {
+    return listDead(this.sql, limit, offset);
+  }
+
+  /** Puts dead jobs (all when `ids` is undefined) back to ready with fresh attempts; returns the ids revived. */
+  requeueDead(ids: readonly string[] | undefined): string[] {
+    return this.tx(() => requeueDead(this.sql, ids, this.now()));
+  }
+
+  /** Whether a job is ready now (after promoting due delayed jobs and taking back expired leases). */
+  hasReady(now: number): boolean {
+    return this.tx(() => {
+      this.sweeper.sweep(now);
+      return this.sql.exec<{ n: number }>(READY_EXISTS).one().n === 1;
     });
   }
 
