@@ -5,7 +5,7 @@ import { type FleetStatus, type ProviderCapabilities, parseWith, type ScaleReque
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import { ChildSlot, type SlotListener } from './child-slot.js';
-import { boundsShape, checkBounds, lifecycleShape, ms, parseTarget, SCOPE, ScaleLog } from './common.js';
+import { boundsShape, checkBounds, lifecycleShape, parseTarget, SCOPE, ScaleLog } from './common.js';
 
 const writable = z.custom<Writable>((v) => typeof (v as Writable | null)?.write === 'function', 'expected a writable stream');
 

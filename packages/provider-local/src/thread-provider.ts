@@ -4,7 +4,7 @@ import type { WorkerOptions } from 'node:worker_threads';
 import { type FleetStatus, fleetError, type ProviderCapabilities, parseWith, type ScaleRequest, type ScalingProvider } from '@fleet/core';
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
-import { boundsShape, checkBounds, lifecycleShape, ms, parseTarget, SCOPE, ScaleLog } from './common.js';
+import { boundsShape, checkBounds, lifecycleShape, parseTarget, SCOPE, ScaleLog } from './common.js';
 import { isResult, type TaskMessage } from './protocol.js';
 import { ThreadSlot, type ThreadSlotListener } from './thread-slot.js';
 
