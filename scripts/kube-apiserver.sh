@@ -30,6 +30,8 @@ if [[ -n "$existing" ]] && command -v etcd >/dev/null 2>&1; then
   echo "$existing"
   exit 0
 fi
+# FLEET_KUBE_CHECK_ONLY=1: only answer whether a build is cached (exit 1 when not).
+[[ -z "${FLEET_KUBE_CHECK_ONLY:-}" ]] || exit 1
 
 if [[ "$(id -u)" != 0 ]]; then
   log "not cached under $cache_root and building needs root (apt-get); run this script as root once"
