@@ -6,23 +6,18 @@ import {
   type Decision,
   decide,
   initialState,
-  type Policy,
   type RateLimitDirection,
   type ResolvedOptions,
   recordScale,
   type ScalerState,
 } from '../src/index.js';
 import { parseAutoscalerOptions } from '../src/options.js';
-import { FakeClock, fixedMetric, memoryProvider } from '../src/testing/index.js';
+import { FakeClock, fixedMetric, followMetric, memoryProvider } from '../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
 /** Proposes the reading of `desired` as is, so arbitrary readings are arbitrary desires for the rules. */
-const echo: Policy = {
-  name: 'echo',
-  keys: ['desired'],
-  propose: ({ metrics }) => ({ desired: metrics.desired as number, reason: `wants ${metrics.desired}` }),
-};
+const echo = followMetric();
 
 // Periods and windows on a 5 s grid, so that steps land exactly on their boundaries as well as inside them.
 const grid = (maxSteps: number) => fc.integer({ min: 0, max: maxSteps }).map((k) => k * 5_000);

@@ -4,9 +4,9 @@
 // NetworkMode none. Run under `flock /tmp/fleet-bench.lock pnpm --filter @fleet/provider-docker bench`.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { median, type Row, report } from '@fleet/bench-kit';
 import { dockerProvider } from '../dist/index.js';
 import { startDockerd, TEST_IMAGE, whyNoDockerd } from '../test/support/dockerd.js';
-import { median, type Row, report } from './report.js';
 
 const why = await whyNoDockerd();
 if (why) {

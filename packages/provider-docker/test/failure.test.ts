@@ -1,4 +1,5 @@
 import { Autoscaler, type ErrorPhase, isFleetError } from '@fleet/core';
+import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { describe, expect, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
 import { TEST_IMAGE, until } from './support/dockerd.js';
@@ -33,10 +34,10 @@ describe.skipIf(noEngine)('dockerProvider: engine failures', () => {
       max: 6,
       drainTimeoutMs: 1_000,
     });
-    const desired = { value: 1 };
+    const desired = fixedMetric({ desired: 1 });
     const scaler = new Autoscaler({
-      metrics: { name: 'desired', read: async () => ({ desired: desired.value }) },
-      policy: { name: 'follow', keys: ['desired'], propose: ({ metrics }) => ({ desired: metrics.desired as number, reason: 'follow' }) },
+      metrics: desired,
+      policy: followMetric(),
       provider: docker,
       min: 1,
       max: 6,
@@ -49,7 +50,7 @@ describe.skipIf(noEngine)('dockerProvider: engine failures', () => {
     scaler.start();
     try {
       expect(await until(async () => (await running(engine(), 'outage')).length === 1, 10_000)).toBe(true);
-      desired.value = 6;
+      desired.set({ desired: 6 });
       // Stop the daemon while the scale-up is under way.
       await until(async () => (await running(engine(), 'outage')).length > 1, 10_000, 10);
       await engine().halt();

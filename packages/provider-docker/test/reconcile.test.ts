@@ -1,18 +1,11 @@
 import { Autoscaler } from '@fleet/core';
+import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
 import { TEST_IMAGE, until } from './support/dockerd.js';
 import { noEngine, removeGroup, running, useEngine } from './support/engine.js';
 
 const signal = new AbortController().signal;
-const follow = (desired: { value: number }) => ({
-  metrics: { name: 'desired', read: async () => ({ desired: desired.value }) },
-  policy: {
-    name: 'follow',
-    keys: ['desired'],
-    propose: ({ metrics }: { metrics: Record<string, number> }) => ({ desired: metrics.desired as number, reason: 'follow' }),
-  },
-});
 
 describe.skipIf(noEngine)('dockerProvider: reconcile with what others do', () => {
   const engine = useEngine();
@@ -30,7 +23,14 @@ describe.skipIf(noEngine)('dockerProvider: reconcile with what others do', () =>
 
   it('a container killed from outside is replaced, under the same name, on the next tick', async () => {
     const provider = dockerProvider(options('heal'));
-    const scaler = new Autoscaler({ ...follow({ value: 3 }), provider, min: 1, max: 10, intervalMs: 1_000 });
+    const scaler = new Autoscaler({
+      metrics: fixedMetric({ desired: 3 }),
+      policy: followMetric(),
+      provider,
+      min: 1,
+      max: 10,
+      intervalMs: 1_000,
+    });
     let ticks = 0;
     scaler.on('tick', () => ticks++);
     scaler.start();

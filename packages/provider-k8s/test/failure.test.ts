@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { Autoscaler, type ErrorPhase } from '@fleet/core';
+import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ExplicitCluster, k8sProvider } from '../src/index.js';
 import { backends, closeCluster, uniqueNamespace } from './support/backends.js';
@@ -41,14 +42,16 @@ for (const backend of backends) {
     it("reports error events with phase 'provider', keeps ticking, and scales once the server is back", async () => {
       const api = await stoppable(cluster);
       const provider = k8sProvider({ kind: 'Deployment', name: 'workers', namespace: ns, kubeconfig: api.config, requestTimeoutMs: 2_000 });
-      const desired = { value: 1 };
-      const metric = { name: 'desired', read: async () => ({ desired: desired.value }) };
-      const policy = {
-        name: 'follow',
-        keys: ['desired'],
-        propose: ({ metrics }: { metrics: Record<string, number> }) => ({ desired: metrics.desired as number, reason: 'follow' }),
-      };
-      const scaler = new Autoscaler({ metrics: metric, provider, policy, min: 1, max: 5, intervalMs: 300, cooldown: { up: 0, down: 0 } });
+      const desired = fixedMetric({ desired: 1 });
+      const scaler = new Autoscaler({
+        metrics: desired,
+        provider,
+        policy: followMetric(),
+        min: 1,
+        max: 5,
+        intervalMs: 300,
+        cooldown: { up: 0, down: 0 },
+      });
       const errors: { phase: ErrorPhase; message: string }[] = [];
       let ticks = 0;
       scaler.on('error', ({ phase, error }) => errors.push({ phase, message: error.message }));
@@ -59,7 +62,7 @@ for (const backend of backends) {
         expect(await until(() => ticks >= 2, 5_000)).toBe(true);
 
         await api.stop();
-        desired.value = 3;
+        desired.set({ desired: 3 });
         const ticksAtStop = ticks;
         expect(await until(() => errors.filter((e) => e.phase === 'provider').length >= 2, 15_000)).toBe(true);
         expect(errors.find((e) => e.phase === 'provider')?.message).toMatch(/^\[fleet\] \[provider-k8s\] .*did not answer/);

@@ -2,9 +2,9 @@
 // Threads get `execArgv: []`: otherwise they inherit this script's tsx loader, which Node runs again in each thread.
 // Run under `flock /tmp/fleet-bench.lock pnpm --filter @fleet/provider-local bench`.
 import { fileURLToPath } from 'node:url';
+import { median, type Row, report } from '@fleet/bench-kit';
 import type { ScalingProvider } from '@fleet/core';
 import { processProvider, threadProvider } from '../dist/index.js';
-import { median, type Row, report } from './report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const signal = new AbortController().signal;

@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { median, type Row, report } from '@fleet/bench-kit';
 import { pm2Provider } from '../dist/index.js';
 import { deleteApps, startTestDaemon } from '../test/support/daemon.js';
-import { median, type Row, report } from './report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const signal = new AbortController().signal;

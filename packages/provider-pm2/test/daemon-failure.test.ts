@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Autoscaler, type ErrorPhase } from '@fleet/core';
+import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pm2Provider } from '../src/index.js';
 import { startTestDaemon, type TestDaemon, until } from './support/daemon.js';
@@ -25,14 +26,16 @@ describe('the PM2 daemon killed under the Autoscaler', () => {
       startDaemon: false,
       callTimeoutMs: 2_000,
     });
-    const desired = { value: 1 };
-    const metric = { name: 'desired', read: async () => ({ desired: desired.value }) };
-    const policy = {
-      name: 'follow',
-      keys: ['desired'],
-      propose: ({ metrics }: { metrics: Record<string, number> }) => ({ desired: metrics.desired as number, reason: 'follow' }),
-    };
-    const scaler = new Autoscaler({ metrics: metric, provider, policy, min: 1, max: 4, intervalMs: 300, cooldown: { up: 0, down: 0 } });
+    const desired = fixedMetric({ desired: 1 });
+    const scaler = new Autoscaler({
+      metrics: desired,
+      provider,
+      policy: followMetric(),
+      min: 1,
+      max: 4,
+      intervalMs: 300,
+      cooldown: { up: 0, down: 0 },
+    });
     const errors: { phase: ErrorPhase; message: string }[] = [];
     let ticks = 0;
     scaler.on('error', ({ phase, error }) => errors.push({ phase, message: error.message }));
@@ -41,7 +44,7 @@ describe('the PM2 daemon killed under the Autoscaler', () => {
     expect(await until(async () => (await online()) === 1, 10_000)).toBe(true);
 
     await daemon.kill();
-    desired.value = 3;
+    desired.set({ desired: 3 });
     const ticksAtKill = ticks;
     expect(await until(() => errors.filter((e) => e.phase === 'provider').length >= 2, 15_000)).toBe(true);
     expect(errors[0]?.message).toMatch(/^\[fleet\] \[provider-pm2\] /);

@@ -1,5 +1,6 @@
 // @fleet/core/testing: the fake clock, the in-memory references and the conformance suites.
 export { FakeClock, flushPromises } from './fake-clock.js';
+export { followMetric } from './follow-policy.js';
 export { type MemoryElection, type MemoryElectionOptions, memoryElection } from './memory-leader.js';
 export { type MemoryProvider, type MemoryProviderOptions, type MemoryWorker, memoryProvider } from './memory-provider.js';
 export { type DeadJob, type MemoryQueue, type MemoryQueueOptions, memoryQueue } from './memory-queue.js';

@@ -1,3 +1,5 @@
+// The benchmarks' shared report: the median of runs, a printed table with the ratio to a peer, and with
+// FLEET_BENCH_OUT=<folder> the JSON that DESIGN.md "Benchmarks" describes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
