@@ -1,36 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Pm2Api, Pm2Constructor, Pm2Process } from '@fleet/provider-pm2';
+import { type Pm2TestDaemon, startPm2Daemon } from '@fleet/provider-pm2/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWebCluster } from '../web-cluster.js';
 
-// A real PM2 daemon in its own PM2_HOME, with our own client: the test's view of PM2's process list.
-const pm2Home = mkdtempSync(join(tmpdir(), 'fleet-pm2-cluster-'));
-let pm2: Pm2Api;
+// A real PM2 daemon in its own PM2_HOME, with its own client: the test's view of PM2's process list.
+let daemon: Pm2TestDaemon;
 beforeAll(async () => {
-  const { custom } = createRequire(import.meta.url)('pm2') as { custom: Pm2Constructor };
-  pm2 = new custom({ pm2_home: pm2Home, daemon_mode: true });
-  await new Promise<void>((resolve, reject) => pm2.connect((e) => (e ? reject(e) : resolve())));
+  daemon = await startPm2Daemon();
 }, 30_000);
-afterAll(async () => {
-  pm2?.disconnect();
-  const pid = Number(readFileSync(join(pm2Home, 'pm2.pid'), 'utf8'));
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  rmSync(pm2Home, { recursive: true, force: true });
-}, 30_000);
-const alive = (pid: number) => {
-  try {
-    return process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-};
-const list = () => new Promise<Pm2Process[]>((resolve, reject) => pm2.list((e, l) => (e ? reject(e) : resolve(l ?? []))));
+afterAll(() => daemon?.stop(), 30_000);
+const list = () => daemon.list();
 const online = async () => (await list()).filter((p) => p.name === 'web' && p.pm2_env?.status === 'online');
 /** One request on a new connection: the cluster balances connections, so keep-alive would pin us to old instances. */
 const request = (port: number) =>
@@ -53,7 +33,7 @@ const freePort = () =>
 
 it('S4, shortened: load grows the cluster (instances share the port), quiet shrinks it back to 1', async () => {
   const port = await freePort();
-  const web = await startWebCluster({ port, pm2Home, max: 3, intervalMs: 500, cooldown: { up: 0, down: 2_000 }, workMs: 300 });
+  const web = await startWebCluster({ port, pm2Home: daemon.home, max: 3, intervalMs: 500, cooldown: { up: 0, down: 2_000 }, workMs: 300 });
   const scaled: Array<[number, number]> = [];
   web.scaler.on('scaled', (e) => scaled.push([e.from, e.to]));
   try {

@@ -22,7 +22,8 @@ export function defaultPm2Home(): string {
   return process.env.PM2_HOME ?? join(process.env.HOME ?? process.env.USERPROFILE ?? '.', '.pm2');
 }
 
-async function loadPm2(): Promise<{ custom: Pm2Constructor }> {
+/** The pm2 module from the peer dependency, or a clear error naming it. */
+export async function loadPm2(): Promise<{ custom: Pm2Constructor }> {
   try {
     const mod = (await import('pm2')) as unknown as { default?: { custom: Pm2Constructor }; custom?: Pm2Constructor };
     return mod.default ?? (mod as { custom: Pm2Constructor });
