@@ -79,9 +79,13 @@ describe('pm2Provider, instances mode (S4)', () => {
           resolve();
         });
       });
-    const load = (async () => {
-      while (reloading) await hit();
-    })();
+    // Four clients at once: a connection handed to an instance that is closing can hang until its timeout, and one
+    // client alone would show that wait as a gap in answers.
+    const load = Promise.all(
+      [1, 2, 3, 4].map(async () => {
+        while (reloading) await hit();
+      }),
+    );
     await until(() => answeredAt.length > 10, 5_000, 20);
     const started = Date.now();
     await provider.reload();
@@ -93,11 +97,12 @@ describe('pm2Provider, instances mode (S4)', () => {
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
     // Served throughout: no stretch of the reload without an answer as long as an instance takes to boot, which a
     // reload that stopped the old instances before the new ones listened could not avoid. Node's cluster may reset a
-    // connection it had already handed to an instance that is closing: at most one per replaced instance.
+    // connection it had already handed to an instance that is closing, or leave it hanging until the client gives up:
+    // at most one per replaced instance and client.
     const during = [started, ...answeredAt.filter((t) => t > started && t < ended), ended];
     const gaps = during.slice(1).map((t, i) => t - (during[i] as number));
     expect(Math.max(...gaps)).toBeLessThan(BOOT_DELAY_MS * 0.6);
-    expect(failures.length).toBeLessThanOrEqual(2);
+    expect(failures.length).toBeLessThanOrEqual(2 * 4);
     await provider.close();
   });
 
