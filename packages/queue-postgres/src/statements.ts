@@ -46,7 +46,10 @@ function claimCtes(s: string, o: { limit: string; lease: string; worker: string;
         order by priority desc, run_at, id limit ${o.limit}
       ), claimed as (
         update ${s}.jobs j
-        set token = gen_random_uuid(), lease_until = now() + make_interval(secs => ${o.lease} / 1000),
+        -- One strong random value per statement, spread over its rows by id: each lease still gets its own token
+        -- that no earlier lease of the job had, without a gen_random_uuid() per row (7 µs a row where PostgreSQL
+        -- reads /dev/urandom for each, a fifth of a batched claim).
+        set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => ${o.lease} / 1000),
             attempt = j.attempt + 1, worker_id = ${o.worker}
         -- The array condition keeps the plan on the primary key: a generic plan cannot know the limit, and a join
         -- alone was planned as a hash join over a sequential scan of the whole table (10 ms at 20,000 rows).
@@ -76,7 +79,7 @@ function completeCtes(s: string, archive: boolean): string {
         -- jobs_running (it did, from stale statistics that said the running index was empty).
         where j.id = any($2::bigint[]) and j.queue = $1 and j.lease_until > now()
           and j.token is not distinct from ($3::uuid[])[array_position($2::bigint[], j.id)]
-        returning j.id, j.queue, j.payload, j.attempt, j.created_at
+        returning j.id${archive ? ', j.queue, j.payload, j.attempt, j.created_at' : ''}
       ), archived as (${
         archive
           ? `insert into ${s}.archive (id, queue, payload, attempts, created_at)
@@ -85,7 +88,10 @@ function completeCtes(s: string, archive: boolean): string {
       })`;
 }
 
-/** The SQL text of every queue statement, for one schema. All are single statements with unnamed parameters, so they run behind a transaction-mode pooler. */
+/**
+ * The SQL text of every queue statement, for one schema. All are single statements with bind parameters and no
+ * session state, so they run behind a transaction-mode pooler (the queue prepares them by name unless `prepare: false`).
+ */
 export function statements(schema: string, channel: string, archive = false) {
   const s = quote(schema);
   return {
