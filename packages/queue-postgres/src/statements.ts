@@ -49,8 +49,8 @@ function claimCtes(s: string, o: { limit: string; lease: string; worker: string;
       ), claimed as (
         update ${s}.jobs j
         -- One strong random value per statement, spread over its rows by id: each lease still gets its own token
-        -- that no earlier lease of the job had, without a gen_random_uuid() per row (7 µs a row where PostgreSQL
-        -- reads /dev/urandom for each, a fifth of a batched claim).
+        -- that no earlier lease of the job had, without a gen_random_uuid() per row (measured at 7 µs a row on the
+        -- embedded PostgreSQL 18 build, a fifth of a batched claim's server time).
         set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => ${o.lease} / 1000),
             attempt = j.attempt + 1, worker_id = ${o.worker}
         -- The array condition keeps the plan on the primary key: a generic plan cannot know the limit, and a join
