@@ -1,5 +1,6 @@
 // node --import tsx bench/trace.ts [concurrency] [workers]: one drain of 20,000 jobs through runWorker, counting
-// the statements the queue sent (by prepared name) and the jobs per statement: the round trips a job costs.
+// the statements the queue sent (by prepared name), the jobs per statement (the round trips a job costs), and how
+// often each connection planned each statement (generic vs custom plans).
 import { runWorker, silentLogger } from '@fleet/core';
 import pg from 'pg';
 import { postgresQueue } from '../dist/index.js';
@@ -44,6 +45,15 @@ try {
   for (const [name, c] of calls)
     console.log(`${name}: ${c.n} calls, ${(c.rows / c.n).toFixed(1)} rows/call, ${(c.ms / c.n).toFixed(2)} ms/call`);
   await Promise.all(handles.map((h) => h.stop()));
+  // Plan cache of each pooled connection: custom plans growing with the calls means every execution is planned again.
+  const clients = await Promise.all(Array.from({ length: workers }, () => pool.connect()));
+  for (const [i, client] of clients.entries()) {
+    const { rows } = await client.query(
+      `select name, generic_plans, custom_plans from pg_prepared_statements where name like 'fleet_%' order by name`,
+    );
+    for (const r of rows) console.log(`connection ${i} ${r.name}: ${r.generic_plans} generic, ${r.custom_plans} custom plans`);
+    client.release();
+  }
   await queue.close();
   await pool.end();
 } finally {

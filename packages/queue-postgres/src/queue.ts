@@ -60,8 +60,9 @@ export interface PostgresQueue<P = unknown> extends ClaimQueue<P> {
 const listeners = new WeakMap<pg.Pool, Map<string, { listener: Listener; users: number }>>();
 
 /**
- * A ClaimQueue on PostgreSQL. Every call is one statement (no session state, no named prepared statements), so the
- * pool may go through a transaction-mode pooler; only LISTEN needs a session (`listenConnectionString`).
+ * A ClaimQueue on PostgreSQL. Every statement stands alone (no transaction across statements, no session state but
+ * the named prepared statements, which `prepare: false` turns off), so the pool may go through a transaction-mode
+ * pooler; only LISTEN needs a session (`listenConnectionString`).
  * Run `migrate()` once before use (at deploy or start-up: it is idempotent).
  *
  * @example
@@ -97,6 +98,18 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     pool.query<R>(o.prepare ? { name: names.get(text), text, values } : { text, values });
 
   type Row = { id: string; payload: P; attempt: number; token: string; lease_until: number };
+  type ClaimRow = Row & { slot: string | null; spent: number | null };
+  /** Claims report the spent expired jobs they saw and left out: bury them now, before the claim returns. */
+  const buryIfSpent = async (rows: ClaimRow[]) => {
+    const spent = rows.find((row) => row.slot === null)?.spent ?? 0;
+    // The claim is done either way: a failed bury is left to the next claim that sees the same jobs.
+    if (spent > 0)
+      await query(sql.bury, [name, spent]).catch((error: unknown) =>
+        logger.warn({ err: error }, `[fleet] [queue-postgres] queue "${name}": burying spent jobs failed: ${String(error)}`),
+      );
+  };
+  /** The claimed jobs of a claim's rows, best first. */
+  const claimedJobs = (rows: ClaimRow[]) => rows.filter((row) => row.slot !== null).sort((a, b) => Number(a.slot) - Number(b.slot));
   const toJob = (r: Row): ClaimedJob<P> => ({
     id: r.id,
     payload: r.payload,
@@ -114,7 +127,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     }
     // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
     const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
-    const { rows } = await query<Row & { slot: string | null; done: string[] | null }>(sql.completeClaim, [
+    const { rows } = await query<ClaimRow & { done: string[] | null }>(sql.completeClaim, [
       name,
       ids,
       tokens,
@@ -123,8 +136,9 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
       slots.map((r) => r.workerId),
       slots.map((r) => r.leaseMs),
     ]);
+    await buryIfSpent(rows);
     const done = new Set(rows.find((row) => row.slot === null)?.done);
-    const jobs = rows.filter((row) => row.slot !== null).sort((a, b) => Number(a.slot) - Number(b.slot));
+    const jobs = claimedJobs(rows);
     const claimed = new Map<number, ClaimedJob<P>[]>();
     let next = 0;
     requests.forEach((r, i) => {
@@ -199,8 +213,9 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
 
     async claim(workerId, claimOptions) {
       const { max, leaseMs } = parseClaim(workerId, claimOptions, SCOPE);
-      const { rows } = await query<Row>(sql.claim, [name, max, leaseMs, workerId]);
-      return rows.map(toJob);
+      const { rows } = await query<ClaimRow>(sql.claim, [name, max, leaseMs, workerId]);
+      await buryIfSpent(rows);
+      return claimedJobs(rows).map(toJob);
     },
 
     async complete(lease) {

@@ -20,3 +20,13 @@ queueConformance(
   },
   { describe, it },
 );
+
+// Every statement also runs unnamed, as it must behind a transaction-mode pooler that cannot keep prepared statements.
+queueConformance(
+  {
+    name: 'postgresQueue with prepare: false',
+    create: () => postgresQueue({ pool, queue: 'conformance', prepare: false }),
+    reset: (queue) => (queue as ReturnType<typeof postgresQueue>).purge(),
+  },
+  { describe, it },
+);
