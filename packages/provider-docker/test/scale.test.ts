@@ -97,28 +97,27 @@ describe.skipIf(noEngine)('dockerProvider: real containers', () => {
   });
 
   it('with a health check, a container is starting until the engine reports it healthy, and never ready while unhealthy', async () => {
-    const check = (code: number) => ({ test: ['CMD', '/bin/sh', '-c', `exit ${code}`], intervalMs: 1_000, retries: 1 });
-    const provider = dockerProvider({
-      group: 'health',
-      template: { image: TEST_IMAGE, networkMode: 'none', healthcheck: check(0) },
-      docker: { socketPath: engine().socket },
-      min: 0,
-      max: 2,
-      drainTimeoutMs: 1_000,
-    });
+    // One group, two templates: the health check exits with `code`.
+    const withCheck = (code: number) =>
+      dockerProvider({
+        group: 'health',
+        template: {
+          image: TEST_IMAGE,
+          networkMode: 'none',
+          healthcheck: { test: ['CMD', '/bin/sh', '-c', `exit ${code}`], intervalMs: 1_000, retries: 1 },
+        },
+        docker: { socketPath: engine().socket },
+        min: 0,
+        max: 2,
+        drainTimeoutMs: 1_000,
+      });
+    const provider = withCheck(0);
     await provider.scaleTo(1, { reason: 'test', signal });
     expect(await provider.status(signal)).toMatchObject({ target: 1, ready: 0, starting: 1 });
     expect(await until(async () => (await provider.status(signal)).ready === 1, 10_000)).toBe(true);
 
     // One more from a template whose check fails: it stays counted in target, neither ready nor starting.
-    const failing = dockerProvider({
-      group: 'health',
-      template: { image: TEST_IMAGE, networkMode: 'none', healthcheck: check(1) },
-      docker: { socketPath: engine().socket },
-      min: 0,
-      max: 2,
-      drainTimeoutMs: 1_000,
-    });
+    const failing = withCheck(1);
     await failing.scaleTo(2, { reason: 'test', signal });
     const unhealthy = async () =>
       (await engine().docker.listContainers({ filters: { label: ['fleet.group=health'], health: ['unhealthy'] } })).length;
