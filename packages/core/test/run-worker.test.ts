@@ -97,12 +97,109 @@ describe('runWorker', () => {
       return next;
     };
     const payloads: number[] = [];
-    const worker = start({ concurrency: 1, handler: async (job) => void payloads.push(job.payload) });
+    const worker = start({ concurrency: 1, prefetch: 0, handler: async (job) => void payloads.push(job.payload) });
     await clock.advance(100);
     expect(payloads).toEqual([0, 1, 2, 3, 4]);
     expect(calls).toEqual(['claim 1', ...Array(4).fill('completeAndClaim 1 → 1'), 'completeAndClaim 1 → 0', 'claim 1']);
     expect(worker.stats()).toMatchObject({ done: 5, claimed: 5, running: 0 });
     await worker.stop();
+  });
+
+  describe('prefetch', () => {
+    /** A queue whose claims record their `max`, and a handler that runs until released, recording starts. */
+    function gated(options: Partial<RunWorkerOptions<number>> = {}) {
+      const t = setup();
+      const maxes: number[] = [];
+      const claim = t.queue.claim.bind(t.queue);
+      t.queue.claim = (workerId, o) => {
+        maxes.push(o?.max ?? 1);
+        return claim(workerId, o);
+      };
+      const started: number[] = [];
+      const gates: (() => void)[] = [];
+      let active = 0;
+      let peak = 0;
+      const worker = t.start({
+        ...options,
+        handler: async (job) => {
+          started.push(job.payload);
+          peak = Math.max(peak, ++active);
+          await new Promise<void>((resolve) => gates.push(resolve));
+          active--;
+        },
+      });
+      const release = async () => {
+        gates.shift()?.();
+        await flushPromises();
+      };
+      return { ...t, maxes, started, worker, release, peak: () => peak };
+    }
+
+    it('holds `prefetch` jobs ahead, leased, and starts them in order as slots free, never more than `concurrency` at once', async () => {
+      const { clock, queue, maxes, started, worker, release, peak } = gated({ concurrency: 2, prefetch: 3, leaseMs: 1_000 });
+      await enqueue(queue, 8);
+      await clock.advance(10);
+      expect(maxes[0]).toBe(5);
+      expect(started).toEqual([0, 1]);
+      expect(await queue.stats()).toMatchObject({ running: 5, ready: 3 });
+      expect(worker.stats()).toMatchObject({ claimed: 5, running: 2 });
+      // The held jobs keep their lease while they wait: nobody else can claim them after it would have run out.
+      await clock.advance(3_000);
+      expect(await queue.claim('thief', { max: 10 })).toHaveLength(3);
+      await release();
+      expect(started).toEqual([0, 1, 2]);
+      for (let i = 0; i < 8; i++) await release();
+      await clock.advance(10);
+      expect(started).toEqual([0, 1, 2, 3, 4]);
+      expect(peak()).toBe(2);
+      expect(await queue.stats()).toMatchObject({ completedTotal: 5, redeliveredTotal: 0 });
+      await worker.stop();
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it("'auto' claims ahead while handlers are short and stops when they grow long", async () => {
+      const { clock, queue, start } = setup();
+      await enqueue(queue, 60);
+      const held: number[] = [];
+      let ms = 1;
+      const worker = start({ concurrency: 2, handler: () => sleep(clock, ms) });
+      const claimedMinusSettled = () => worker.stats().claimed - worker.stats().done;
+      worker.on('job-start', () => held.push(claimedMinusSettled()));
+      await clock.advance(20);
+      expect(Math.max(...held)).toBe(4);
+      ms = 1_000;
+      held.length = 0;
+      await clock.advance(10_000);
+      expect(held.length).toBeGreaterThan(5);
+      expect(held.slice(-4).every((n) => n <= 2)).toBe(true);
+      await worker.stop();
+    });
+
+    it('a stop runs the jobs held ahead; a drain that times out leaves them to their lease without starting them', async () => {
+      const first = gated({ concurrency: 1, prefetch: 2, drainTimeoutMs: 1_000, leaseMs: 5_000 });
+      await enqueue(first.queue, 3);
+      await first.clock.advance(10);
+      const stopping = first.worker.stop();
+      await first.release();
+      await first.release();
+      await first.release();
+      await stopping;
+      expect(first.started).toEqual([0, 1, 2]);
+      expect(await first.queue.stats()).toMatchObject({ completedTotal: 3, running: 0 });
+
+      const second = gated({ concurrency: 1, prefetch: 2, drainTimeoutMs: 1_000, leaseMs: 5_000 });
+      await enqueue(second.queue, 3);
+      await second.clock.advance(10);
+      const stopped = second.worker.stop();
+      await second.clock.advance(1_000);
+      await stopped;
+      expect(second.started).toEqual([0]);
+      expect(second.worker.stats()).toMatchObject({ abandoned: 3, done: 0, state: 'stopped' });
+      await second.release();
+      expect(second.started).toEqual([0]);
+      expect(await second.queue.stats()).toMatchObject({ running: 3, completedTotal: 0 });
+      expect(second.clock.pendingTimers).toBe(0);
+    });
   });
 
   it('extends the lease of a long job so it is not taken back', async () => {
@@ -272,6 +369,7 @@ describe('runWorker', () => {
     expect(() => runWorker({ queue, handler: async () => {}, concurrency: 0 })).toThrow(/runWorker\(\) options: concurrency/);
     expect(() => runWorker({ queue, handler: 'nope' as never })).toThrow(/handler: expected a function/);
     expect(() => runWorker({ queue: {} as never, handler: async () => {} })).toThrow(/queue: expected a ClaimQueue/);
+    expect(() => runWorker({ queue, handler: async () => {}, prefetch: -1 })).toThrow(/prefetch: .*>=0, got -1/);
   });
 });
 

@@ -1,7 +1,8 @@
 // pnpm --filter @fleet/queue-postgres bench: the same drain for @fleet/queue-postgres (through runWorker), pg-boss,
 // graphile-worker and the raw SQL, against one throwaway server. Prints a table; with FLEET_BENCH_OUT=<folder> also
 // writes <folder>/queue-postgres.json (DESIGN.md, "Benchmarks"). BENCH_RUNS and BENCH_CAP_MS tune the effort;
-// BENCH_SUBJECTS (names, comma-separated) and BENCH_LATENCY_SAMPLES=0 shorten a run while tuning.
+// BENCH_SUBJECTS (names), BENCH_WORKERS (counts), BENCH_BATCHES (batch-1, batch-many), all comma-separated, and
+// BENCH_LATENCY_SAMPLES=0 shorten a run while tuning.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { raw } from './raw.js';
 const JOBS = 20_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CAP_MS = Number(process.env.BENCH_CAP_MS ?? 3_000);
-const WORKERS = [1, 4, 16];
+const WORKERS = (process.env.BENCH_WORKERS ?? '1,4,16').split(',').map(Number);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 30);
 
 type Row = { subject: string; case: string; value: number; unit: string };
@@ -44,7 +45,8 @@ try {
   const only = process.env.BENCH_SUBJECTS?.split(',');
   const all: Subject[] = [ours(url), graphile(url), pgBoss(url), raw(url)];
   const subjects = all.filter((s) => !only || only.includes(s.name));
-  for (const batchKind of ['batch-1', 'batch-many'] as const) {
+  const kinds = (process.env.BENCH_BATCHES ?? 'batch-1,batch-many').split(',') as ('batch-1' | 'batch-many')[];
+  for (const batchKind of kinds) {
     for (const n of WORKERS) {
       const line = [`${batchKind === 'batch-1' ? 'batch 1' : 'batched'}, ${n} worker${n > 1 ? 's' : ''}`];
       const medians: Record<string, number> = {};

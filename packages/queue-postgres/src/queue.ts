@@ -118,36 +118,41 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     leaseUntil: r.lease_until,
   });
   // Completes that arrive together go as one statement, with the claims folded into them when any asks for one.
-  const completer = new CompleteBatcher<ClaimedJob<P>>(async (requests) => {
-    const ids = requests.map((r) => r.id);
-    const tokens = requests.map((r) => r.token);
-    if (!requests.some((r) => r.want > 0)) {
-      const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
-      return { done: new Set(rows[0]?.done), claimed: new Map() };
-    }
-    // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
-    const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
-    const { rows } = await query<ClaimRow & { done: string[] | null }>(sql.completeClaim, [
-      name,
-      ids,
-      tokens,
-      o.archive,
-      slots.map((r) => r.id),
-      slots.map((r) => r.workerId),
-      slots.map((r) => r.leaseMs),
-    ]);
-    await buryIfSpent(rows);
-    const done = new Set(rows.find((row) => row.slot === null)?.done);
-    const jobs = claimedJobs(rows);
-    const claimed = new Map<number, ClaimedJob<P>[]>();
-    let next = 0;
-    requests.forEach((r, i) => {
-      if (r.want === 0 || !done.has(r.id)) return;
-      claimed.set(i, jobs.slice(next, next + r.want).map(toJob));
-      next += r.want;
-    });
-    return { done, claimed };
-  });
+  const completer = new CompleteBatcher<ClaimedJob<P>>(
+    async (requests) => {
+      // Ids and tokens were checked against ID and UUID: their array literals need no quoting.
+      const ids = `{${requests.map((r) => r.id).join(',')}}`;
+      const tokens = `{${requests.map((r) => r.token).join(',')}}`;
+      if (!requests.some((r) => r.want > 0)) {
+        const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
+        return { done: new Set(rows[0]?.done), claimed: new Map() };
+      }
+      // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
+      const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
+      const { rows } = await query<ClaimRow & { done: string[] | null }>(sql.completeClaim, [
+        name,
+        ids,
+        tokens,
+        o.archive,
+        `{${slots.map((r) => r.id).join(',')}}`,
+        textArray(slots.map((r) => r.workerId)),
+        `{${slots.map((r) => r.leaseMs).join(',')}}`,
+      ]);
+      await buryIfSpent(rows);
+      const done = new Set(rows.find((row) => row.slot === null)?.done);
+      const jobs = claimedJobs(rows);
+      const claimed = new Map<number, ClaimedJob<P>[]>();
+      let next = 0;
+      requests.forEach((r, i) => {
+        if (r.want === 0 || !done.has(r.id)) return;
+        claimed.set(i, jobs.slice(next, next + r.want).map(toJob));
+        next += r.want;
+      });
+      return { done, claimed };
+    },
+    500,
+    Number(process.env.FLEET_QPG_INFLIGHT ?? 1),
+  );
 
   /** The `lease-lost` error for a lease check that failed, saying why. */
   const leaseLost = async (action: string, lease: JobLease, given: { id: string; token: string }) => {
@@ -343,4 +348,15 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     },
   };
   return queue;
+}
+
+/** A PostgreSQL text[] literal: each element double-quoted, with `"` and `\\` escaped. Cheaper than pg's own array encoding. */
+function textArray(values: readonly string[]): string {
+  const quoted = new Map<string, string>();
+  const quote = (v: string) => {
+    let q = quoted.get(v);
+    if (q === undefined) quoted.set(v, (q = `"${v.replace(/["\\]/g, '\\$&')}"`));
+    return q;
+  };
+  return `{${values.map(quote).join(',')}}`;
 }

@@ -23,6 +23,13 @@ export interface RunWorkerOptions<P = unknown> {
   workerId?: string;
   /** Jobs run at once. @default 1 */
   concurrency?: number;
+  /**
+   * Jobs claimed ahead and held (leased) while every slot is busy, so the next job starts without waiting for a
+   * round trip to the queue. `'auto'`: as many as `concurrency` while handlers take under 10 ms on average (a job
+   * held ahead then waits about one short handler), none while they are slower, so with long jobs an idle worker
+   * elsewhere is never kept from a job this one holds. @default 'auto'
+   */
+  prefetch?: number | 'auto';
   /** Lease taken on each job, extended every `leaseMs / 2` while its handler runs. @default 30_000 */
   leaseMs?: number;
   /** How long `stop()` waits for running handlers before aborting them and leaving their jobs to their lease. @default 25_000 */
@@ -56,6 +63,7 @@ const schema = z.strictObject({
   handler: fn('a function (job, { signal, workerId }) => Promise<void>'),
   workerId: z.string().min(1, 'expected a non-empty worker id').optional(),
   concurrency: z.number().int().min(1).default(1),
+  prefetch: z.union([z.literal('auto'), z.number().int().min(0)], "expected 'auto' or a whole number ≥ 0").default('auto'),
   leaseMs: z.number().finite().min(10).default(30_000),
   drainTimeoutMs: ms.default(25_000),
   pollMs: z.number().finite().positive().default(1_000),

@@ -1,20 +1,19 @@
 import { EventEmitter } from 'eventemitter3';
-import PQueue from 'p-queue';
 import { sleep } from '../clock.js';
 import { fleetError, isFleetError } from '../errors.js';
 import type { ClaimedJob } from '../queue.js';
 import { withTimeout } from '../timeout.js';
 import type { WorkerErrorPhase, WorkerEvents, WorkerHandle } from './events.js';
 import { keepLease } from './lease-keeper.js';
-import { formatMs, type ResolvedWorkerOptions, type RunWorkerOptions, resolveWorkerOptions } from './options.js';
+import { formatMs, type JobContext, type ResolvedWorkerOptions, type RunWorkerOptions, resolveWorkerOptions } from './options.js';
 import { onShutdown, type StopReason } from './signals.js';
 import { WorkerCounters, type WorkerStats } from './stats.js';
 
-interface Running<P> {
+interface Held<P> {
   job: ClaimedJob<P>;
-  controller: AbortController;
+  abort: LazyAbort;
   stopLease: () => void;
-  /** Lost its lease or abandoned by the drain: never complete or fail it here. */
+  /** Lost its lease or abandoned by the drain: never start, complete or fail it here. */
   released: boolean;
   /** The handler has returned; only its complete or fail may still be in flight. */
   handled: boolean;
@@ -22,12 +21,14 @@ interface Running<P> {
 
 /** Bounds the wait of an idle worker on a queue's `waitForJobs`, in case a wake-up is missed. */
 const IDLE_WAIT_MS = 5_000;
+/** `prefetch: 'auto'` holds jobs ahead only while handlers take less than this on average. */
+const AUTO_PREFETCH_BELOW_MS = 10;
 
 /**
- * Runs jobs from a ClaimQueue: claims as many as it has free slots (p-queue keeps the limit), extends each lease
- * while its handler runs, completes on success and fails on a throw. On `stop()`, SIGINT, SIGTERM or PM2's
- * `shutdown` message it stops claiming and lets running handlers finish within `drainTimeoutMs`; the rest are
- * aborted and left to their lease, so another worker takes them when it expires: nothing is lost.
+ * Runs jobs from a ClaimQueue: claims as many as it has free slots, extends each lease while its handler runs,
+ * completes on success and fails on a throw. On `stop()`, SIGINT, SIGTERM or PM2's `shutdown` message it stops
+ * claiming and lets running handlers finish within `drainTimeoutMs`; the rest are aborted and left to their lease,
+ * so another worker takes them when it expires: nothing is lost.
  *
  * @example
  * const worker = runWorker({ queue, concurrency: 2, handler: async (job, { signal }) => reply(job.payload, signal) });
@@ -40,11 +41,18 @@ export function runWorker<P = unknown>(options: RunWorkerOptions<P>): WorkerHand
 class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P> {
   readonly workerId: string;
   readonly done: Promise<void>;
-  private readonly slots: PQueue;
   private readonly stopping = new AbortController();
-  private readonly running = new Set<Running<P>>();
+  /** Claimed and not yet completed or failed: running, waiting for a slot, or settling. */
+  private readonly held = new Set<Held<P>>();
+  /** Claimed ahead (prefetch), in claim order, waiting for a slot. */
+  private readonly waiting: Held<P>[] = [];
+  /** Handlers running now; at most `concurrency`. */
+  private active = 0;
+  /** Mean handler time, weighted to the recent jobs; undefined before the first. */
+  private handlerMs: number | undefined;
   private readonly counters = new WorkerCounters();
   private readonly loopDone: Promise<void>;
+  private wakers: (() => void)[] = [];
   private finished = false;
   private drained?: Promise<void>;
   private resolveDone!: () => void;
@@ -54,7 +62,6 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
   constructor(private readonly o: ResolvedWorkerOptions<P>) {
     super();
     this.workerId = o.workerId;
-    this.slots = new PQueue({ concurrency: o.concurrency });
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     const { concurrency, leaseMs, drainTimeoutMs } = o;
     o.logger.info(
@@ -73,16 +80,23 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
 
   stats(): WorkerStats {
     const state = this.finished ? 'stopped' : this.stopping.signal.aborted ? 'draining' : 'running';
-    return this.counters.snapshot(this.workerId, state, this.running.size);
+    return this.counters.snapshot(this.workerId, state, this.held.size - this.waiting.length);
+  }
+
+  /** Jobs this worker may hold: its slots, plus the jobs it claims ahead while handlers are short. */
+  private capacity(): number {
+    const { concurrency, prefetch } = this.o;
+    if (prefetch !== 'auto') return concurrency + prefetch;
+    return this.handlerMs !== undefined && this.handlerMs < AUTO_PREFETCH_BELOW_MS ? 2 * concurrency : concurrency;
   }
 
   private async loop(): Promise<void> {
-    const { queue, concurrency, leaseMs } = this.o;
+    const { queue, leaseMs } = this.o;
     let claimFailures = 0;
     while (!this.stopping.signal.aborted) {
-      const free = concurrency - this.slots.pending - this.slots.size;
+      const free = this.capacity() - this.held.size;
       if (free <= 0) {
-        await this.slotFreed();
+        await this.heldChanged();
         continue;
       }
       let jobs: ClaimedJob<P>[];
@@ -101,7 +115,7 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
     }
   }
 
-  /** Starts claimed jobs; after the drain ended, leaves them to their lease instead and returns false. */
+  /** Starts claimed jobs (or queues them for a slot); after the drain ended, leaves them to their lease and returns false. */
   private take(jobs: ClaimedJob<P>[]): boolean {
     if (this.finished) {
       if (jobs.length > 0)
@@ -111,13 +125,14 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
         );
       return false;
     }
-    for (const job of jobs) this.start(job);
+    for (const job of jobs) this.hold(job);
     return true;
   }
 
-  private start(job: ClaimedJob<P>): void {
+  private hold(job: ClaimedJob<P>): void {
     const { queue, clock, leaseMs } = this.o;
-    const entry: Running<P> = { job, controller: new AbortController(), stopLease: () => {}, released: false, handled: false };
+    const entry: Held<P> = { job, abort: new LazyAbort(), stopLease: () => {}, released: false, handled: false };
+    // The lease is kept from the claim on, also while the job waits for a slot.
     entry.stopLease = keepLease({
       queue,
       clock,
@@ -126,37 +141,65 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
       onLost: (error) => this.leaseLost(entry, error, 'extend'),
       onError: (error) => this.report('extend', error, job),
     });
-    this.running.add(entry);
+    this.held.add(entry);
     this.counters.claimed++;
-    // run() catches the handler and the queue calls; what can still throw here is an event listener.
-    this.slots
-      .add(() => this.run(entry))
-      .catch((error: unknown) => this.o.logger.error({ err: error }, `worker ${this.workerId}: ${messageOf(error)}`));
+    if (this.active < this.o.concurrency) this.start(entry);
+    else this.waiting.push(entry);
   }
 
-  private async run(entry: Running<P>): Promise<void> {
-    const { job, controller } = entry;
+  private start(entry: Held<P>): void {
+    this.active++;
+    // run() catches the handler and the queue calls; what can still throw here is an event listener.
+    this.run(entry).catch((error: unknown) => this.o.logger.error({ err: error }, `worker ${this.workerId}: ${messageOf(error)}`));
+  }
+
+  /** A slot came free: the oldest waiting job that still holds its lease takes it. */
+  private slotFreed(): void {
+    this.active--;
+    for (let entry = this.waiting.shift(); entry; entry = this.waiting.shift()) {
+      if (!entry.released) return this.start(entry);
+      this.release(entry);
+    }
+  }
+
+  private async run(entry: Held<P>): Promise<void> {
+    const { job } = entry;
     const { clock, handler } = this.o;
     const started = clock.now();
+    let slotHeld = true;
     try {
       this.emit('job-start', { job, workerId: this.workerId });
       let failure: { error: unknown } | undefined;
       try {
-        await handler(job, { signal: controller.signal, workerId: this.workerId });
+        await handler(job, new Context(entry.abort, this.workerId));
       } catch (error) {
         failure = { error };
       }
       entry.stopLease();
       entry.handled = true;
-      if (!entry.released) await this.settle(job, failure, clock.now() - started, entry);
+      const durationMs = clock.now() - started;
+      this.handlerMs = this.handlerMs === undefined ? durationMs : this.handlerMs + 0.2 * (durationMs - this.handlerMs);
+      // The slot is free once the handler returned: a waiting job starts while this one's complete is in flight.
+      slotHeld = false;
+      this.slotFreed();
+      if (!entry.released) await this.settle(job, failure, durationMs, entry);
     } finally {
-      entry.stopLease();
-      this.running.delete(entry);
+      if (slotHeld) this.slotFreed();
+      this.release(entry);
     }
   }
 
+  /** Forgets a job: no longer held, its lease no longer kept. Wakes the claim loop and the drain. */
+  private release(entry: Held<P>): void {
+    entry.stopLease();
+    if (!this.held.delete(entry)) return;
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
+  }
+
   /** Completes or fails a job whose handler has returned. */
-  private async settle(job: ClaimedJob<P>, failure: { error: unknown } | undefined, durationMs: number, entry: Running<P>) {
+  private async settle(job: ClaimedJob<P>, failure: { error: unknown } | undefined, durationMs: number, entry: Held<P>) {
     const during = failure ? 'fail' : 'complete';
     try {
       if (failure) {
@@ -169,13 +212,16 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
         this.emit('job-failed', { job, error: failure.error, durationMs });
       } else {
         // A queue that can fold the next claim into the complete takes this job's successor in the same round trip;
-        // the job's slot stays taken until then, so the claim loop never claims for it as well. Not while draining.
+        // the job stays held until then, so the claim loop never claims for it as well. Not while draining, nor
+        // when the worker holds more than it may now (prefetch shrank).
         const { queue, leaseMs } = this.o;
         const next =
-          queue.completeAndClaim && !this.stopping.signal.aborted
+          queue.completeAndClaim && !this.stopping.signal.aborted && this.held.size <= this.capacity()
             ? await queue.completeAndClaim(job, this.workerId, { max: 1, leaseMs })
             : await queue.complete(job).then(() => []);
         this.counters.finished(true, durationMs);
+        // Let this job go before holding its successor, which may start and settle before this call returns.
+        this.release(entry);
         this.emit('job-done', { job, durationMs });
         this.take(next);
       }
@@ -185,10 +231,16 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
     }
   }
 
-  private leaseLost(entry: Running<P>, error: unknown, during: 'extend' | 'complete' | 'fail'): void {
+  private leaseLost(entry: Held<P>, error: unknown, during: 'extend' | 'complete' | 'fail'): void {
     if (entry.released) return;
     entry.released = true;
-    entry.controller.abort(error);
+    entry.abort.abort(error);
+    // A job lost while it waited for a slot is let go at once, so the loop may claim in its place.
+    const waiting = this.waiting.indexOf(entry);
+    if (waiting >= 0) {
+      this.waiting.splice(waiting, 1);
+      this.release(entry);
+    }
     this.counters.leaseLost++;
     this.o.logger.warn(
       { jobId: entry.job.id, during },
@@ -220,16 +272,21 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
     return sleep(this.o.clock, ms, this.stopping.signal).catch(() => {});
   }
 
-  private slotFreed(): Promise<void> {
+  /** Resolves when a held job is released, or on stop. */
+  private heldChanged(): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
-        this.slots.off('next', wake);
         this.stopping.signal.removeEventListener('abort', wake);
         resolve();
       };
-      this.slots.on('next', wake);
+      this.wakers.push(wake);
       this.stopping.signal.addEventListener('abort', wake, { once: true });
     });
+  }
+
+  /** Resolves once nothing is held: every job completed, failed or released. */
+  private async allReleased(): Promise<void> {
+    while (this.held.size > 0) await new Promise<void>((resolve) => this.wakers.push(resolve));
   }
 
   private onSignal(reason: StopReason): void {
@@ -245,22 +302,24 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
     const { clock, logger, drainTimeoutMs } = this.o;
     this.stopping.abort();
     logger.info(
-      { reason, running: this.running.size },
-      `worker ${this.workerId} draining (${reason}): ${this.running.size} running, up to ${formatMs(drainTimeoutMs)}`,
+      { reason, running: this.held.size },
+      `worker ${this.workerId} draining (${reason}): ${this.held.size} running, up to ${formatMs(drainTimeoutMs)}`,
     );
-    this.emit('draining', { reason, running: this.running.size });
-    const settled = this.loopDone.then(() => this.slots.onIdle());
+    this.emit('draining', { reason, running: this.held.size });
+    // Jobs claimed ahead run too: they are short (that is when a worker claims ahead) and already leased here.
+    const settled = this.loopDone.then(() => this.allReleased());
     const inTime = await withTimeout(clock, drainTimeoutMs, 'drain', () => settled).then(
       () => true,
       () => false,
     );
     this.finished = true;
-    const abandoned = [...this.running].filter((entry) => !entry.released && !entry.handled);
+    const abandoned = [...this.held].filter((entry) => !entry.released && !entry.handled);
     for (const entry of abandoned) {
       entry.released = true;
       entry.stopLease();
-      entry.controller.abort(fleetError('core', 'aborted', `worker ${this.workerId}: drain timed out after ${formatMs(drainTimeoutMs)}`));
+      entry.abort.abort(fleetError('core', 'aborted', `worker ${this.workerId}: drain timed out after ${formatMs(drainTimeoutMs)}`));
     }
+    for (const entry of this.waiting.splice(0)) this.release(entry);
     this.counters.abandoned += abandoned.length;
     if (!inTime)
       logger.warn(
@@ -278,10 +337,45 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
   private scheduleStats(): void {
     const { clock, logger, statsIntervalMs } = this.o;
     this.statsTimer = clock.setTimeout(() => {
-      const { fields, message } = this.counters.line(this.workerId, statsIntervalMs, this.running.size, process.memoryUsage.rss());
+      const { fields, message } = this.counters.line(this.workerId, statsIntervalMs, this.active, process.memoryUsage.rss());
       logger.info(fields, message);
       this.scheduleStats();
     }, statsIntervalMs);
+  }
+}
+
+/**
+ * An AbortController made on first use: most handlers never read their signal, and one controller per job is a
+ * measurable share of a short job's cost.
+ */
+class LazyAbort {
+  private controller?: AbortController;
+  private reason?: { value: unknown };
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason.value);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.reason) return;
+    this.reason = { value: reason };
+    this.controller?.abort(reason);
+  }
+}
+
+/** The handler's {@link JobContext}; its signal exists once read. */
+class Context implements JobContext {
+  constructor(
+    private readonly lazy: LazyAbort,
+    readonly workerId: string,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.lazy.signal;
   }
 }
 
