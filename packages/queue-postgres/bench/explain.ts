@@ -24,7 +24,7 @@ try {
   const ids = held.map((j) => j.id);
   const tokens = held.map((j) => j.token);
   const params: Record<string, [string, unknown[]]> = {
-    claim: [sql.claim, ['x', max, 30_000, 'w']],
+    claim: [sql.completeClaim, ['x', [], [], false, ids.map(() => null), ids.map(() => 'w'), ids.map(() => 30_000)]],
     complete: [sql.complete, ['x', ids, tokens, false]],
     completeClaim: [sql.completeClaim, ['x', ids, tokens, false, ids, ids.map(() => 'w'), ids.map(() => 30_000)]],
   };

@@ -20,6 +20,8 @@ export function raw(url: string): Subject {
     },
     async drain(batch, n, jobs, capMs): Promise<Drain> {
       const pool = new pg.Pool({ connectionString: url, max: n });
+      // Said, not thrown: one dropped idle connection must not end the whole benchmark.
+      pool.on('error', (error) => console.warn(`raw-sql: idle connection failed: ${error.message}`));
       const max = batch === 'batch-1' ? 1 : 50;
       let done = 0;
       let stop = false;

@@ -1,7 +1,7 @@
-/** One `complete`, and how many jobs to claim after it (`want`, 0 for none) for whom. */
+/** One `complete`, and how many jobs to claim after it (`want`, 0 for none) for whom; or, with `id` null, a claim alone. */
 export interface CompleteRequest {
-  id: string;
-  token: string;
+  id: string | null;
+  token: string | null;
   want: number;
   workerId: string;
   leaseMs: number;
@@ -16,7 +16,7 @@ export interface CompleteOutcome<J> {
 type Pending<J> = { request: CompleteRequest; resolve: (result: { done: boolean; jobs: J[] }) => void; reject: (error: unknown) => void };
 
 /**
- * Gathers completes and sends them as one statement, with the claims folded into them. Group commit: while
+ * Gathers completes and claims and sends them as one statement. Group commit: while
  * `maxInFlight` statements are running, new completes wait and go together when one returns, so under load the
  * batches grow instead of the statements queueing up (fewer, larger statements cost the server less per job, and
  * claimers contend less on the same rows); when idle, a complete goes at the end of the current turn of the event
@@ -51,29 +51,36 @@ export class CompleteBatcher<J> {
   private flush(): void {
     this.scheduled = false;
     if (this.inFlight >= this.maxInFlight) return;
-    const batch = this.pending.splice(0, this.maxBatch);
+    // Spread what waits over the statements that may start now, so the server works on one part while this
+    // process handles the jobs of another.
+    const share = Math.ceil(this.pending.length / (this.maxInFlight - this.inFlight));
+    const batch = this.pending.splice(0, Math.min(this.maxBatch, share));
     if (batch.length === 0) return;
     // The same job twice in one batch (a caller retrying): only the first may succeed, as in two statements.
     const seen = new Set<string>();
-    const first = batch.filter((p) => !seen.has(p.request.id) && seen.add(p.request.id));
+    const first = batch.filter(({ request: { id } }) => id === null || (!seen.has(id) && seen.add(id)));
     const index = new Map(first.map((p, i) => [p, i]));
     this.inFlight++;
     this.schedule();
-    this.send(first.map((p) => p.request))
-      .then(
-        ({ done, claimed }) => {
-          for (const p of batch) {
-            const i = index.get(p);
-            p.resolve(i === undefined ? { done: false, jobs: [] } : { done: done.has(p.request.id), jobs: claimed.get(i) ?? [] });
-          }
-        },
-        (error: unknown) => {
-          for (const p of batch) p.reject(error);
-        },
-      )
-      .finally(() => {
-        this.inFlight--;
-        this.schedule();
-      });
+    const settled = () => {
+      // What arrived while this statement ran goes at once, before its callers go on: the server works on the next
+      // batch while this process handles the last one's jobs.
+      this.inFlight--;
+      if (this.pending.length > 0) this.flush();
+    };
+    this.send(first.map((p) => p.request)).then(
+      ({ done, claimed }) => {
+        settled();
+        for (const p of batch) {
+          const i = index.get(p);
+          const { id } = p.request;
+          p.resolve(i === undefined ? { done: false, jobs: [] } : { done: id === null || done.has(id), jobs: claimed.get(i) ?? [] });
+        }
+      },
+      (error: unknown) => {
+        settled();
+        for (const p of batch) p.reject(error);
+      },
+    );
   }
 }

@@ -115,21 +115,9 @@ export function statements(schema: string, channel: string, archive = false) {
       select null, null, null from notified`,
 
     /**
-     * $1 queue, $2 max, $3 lease ms, $4 worker id: the claim (see `claimCtes`). Returns the claimed jobs with their
-     * `slot` (best first), and one row (`slot` null) with the number of spent expired jobs seen (`spent`).
-     */
-    claim: `
-      with ${claimCtes(s, { limit: '$2', lease: '$3::float8', worker: '$4' })},
-      counted as (${bump(s, claimCounts)})
-      select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until, slot, null::int as spent
-      from claimed
-      union all
-      select null, null, null, null, null, null, count(*)::int from expired where spent`,
-
-    /**
      * $1 queue, $2 ids, $3 tokens, $4 archive?, then one entry per job to claim: $5 the id whose complete it
-     * follows, $6 its worker id, $7 its lease ms. `complete` and `claim` in one statement: the slots of a refused
-     * complete are dropped (it claims nothing), the others are filled best job first, in order. Returns the claimed
+     * follows (null: a claim on its own), $6 its worker id, $7 its lease ms. Completes and claims in one statement:
+     * the slots of a refused complete are dropped (it claims nothing), the others are filled best job first, in order. Returns the claimed
      * jobs with their slot among the kept ones (from 1), and one row (`slot` null) with the completed ids (`done`)
      * and the number of spent expired jobs seen (`spent`).
      */
@@ -138,7 +126,7 @@ export function statements(schema: string, channel: string, archive = false) {
       slots as (
         select coalesce(array_agg(w order by k), '{}') as workers, array_agg(l order by k) as leases
         from unnest($5::bigint[], $6::text[], $7::float8[]) with ordinality as r(after, w, l, k)
-        where after = any(array(select id from done))
+        where after is null or after = any(array(select id from done))
       ), ${claimCtes(s, {
         limit: '(select cardinality(workers) from slots)',
         lease: 'slots.leases[picked.slot]',

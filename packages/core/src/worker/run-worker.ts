@@ -157,7 +157,10 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
   private slotFreed(): void {
     this.active--;
     for (let entry = this.waiting.shift(); entry; entry = this.waiting.shift()) {
-      if (!entry.released) return this.start(entry);
+      if (!entry.released) {
+        this.start(entry);
+        return;
+      }
       this.release(entry);
     }
   }
