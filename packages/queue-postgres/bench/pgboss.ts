@@ -14,8 +14,10 @@ export function pgBoss(url: string): Subject {
     name: 'pg-boss',
     settings: (batch, n) => `work(${JSON.stringify(options(batch, n))}), pool 20`,
     async prepare(jobs) {
-      boss ??= new PgBoss({ connectionString: url, max: 20, schedule: false, supervise: false });
-      boss.on('error', () => {});
+      if (!boss) {
+        boss = new PgBoss({ connectionString: url, max: 20, schedule: false, supervise: false });
+        boss.on('error', () => {});
+      }
       if (!(boss as unknown as { started?: boolean }).started) {
         await boss.start();
         (boss as unknown as { started?: boolean }).started = true;
