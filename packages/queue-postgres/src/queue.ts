@@ -118,44 +118,38 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     leaseUntil: r.lease_until,
   });
   // Claims and completes that arrive together go as one statement (group commit: see CompleteBatcher).
-  const completer = new CompleteBatcher<ClaimedJob<P>>(
-    async (requests) => {
-      // Ids and tokens were checked against ID and UUID: their array literals need no quoting.
-      const completes = requests.filter((r) => r.id !== null);
-      const ids = `{${completes.map((r) => r.id).join(',')}}`;
-      const tokens = `{${completes.map((r) => r.token).join(',')}}`;
-      if (!requests.some((r) => r.want > 0)) {
-        const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
-        return { done: new Set(rows[0]?.done), claimed: new Map() };
-      }
-      // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
-      const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
-      const { rows } = await query<ClaimRow & { done: string[] | null }>(sql.completeClaim, [
-        name,
-        ids,
-        tokens,
-        o.archive,
-        `{${slots.map((r) => r.id ?? 'NULL').join(',')}}`,
-        textArray(slots.map((r) => r.workerId)),
-        `{${slots.map((r) => r.leaseMs).join(',')}}`,
-      ]);
-      await buryIfSpent(rows);
-      const done = new Set(rows.find((row) => row.slot === null)?.done);
-      const jobs = claimedJobs(rows);
-      const claimed = new Map<number, ClaimedJob<P>[]>();
-      let next = 0;
-      requests.forEach((r, i) => {
-        if (r.want === 0 || (r.id !== null && !done.has(r.id))) return;
-        claimed.set(i, jobs.slice(next, next + r.want).map(toJob));
-        next += r.want;
-      });
-      return { done, claimed };
-    },
-    // One statement at a time per queue: measured best at batch 1 for 1 to 16 workers, and batched with 1 worker
-    // (two in flight won only batched with 4 and 16 workers in one process, by less than it lost at batch 1).
-    500,
-    1,
-  );
+  const completer = new CompleteBatcher<ClaimedJob<P>>(async (requests) => {
+    // Ids and tokens were checked against ID and UUID: their array literals need no quoting.
+    const completes = requests.filter((r) => r.id !== null);
+    const ids = `{${completes.map((r) => r.id).join(',')}}`;
+    const tokens = `{${completes.map((r) => r.token).join(',')}}`;
+    if (!requests.some((r) => r.want > 0)) {
+      const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
+      return { done: new Set(rows[0]?.done), claimed: new Map() };
+    }
+    // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
+    const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
+    const { rows } = await query<ClaimRow & { done: string[] | null }>(sql.completeClaim, [
+      name,
+      ids,
+      tokens,
+      o.archive,
+      `{${slots.map((r) => r.id ?? 'NULL').join(',')}}`,
+      textArray(slots.map((r) => r.workerId)),
+      `{${slots.map((r) => r.leaseMs).join(',')}}`,
+    ]);
+    await buryIfSpent(rows);
+    const done = new Set(rows.find((row) => row.slot === null)?.done);
+    const jobs = claimedJobs(rows);
+    const claimed = new Map<number, ClaimedJob<P>[]>();
+    let next = 0;
+    requests.forEach((r, i) => {
+      if (r.want === 0 || (r.id !== null && !done.has(r.id))) return;
+      claimed.set(i, jobs.slice(next, next + r.want).map(toJob));
+      next += r.want;
+    });
+    return { done, claimed };
+  });
 
   /** The `lease-lost` error for a lease check that failed, saying why. */
   const leaseLost = async (action: string, lease: JobLease, given: { id: string; token: string }) => {
