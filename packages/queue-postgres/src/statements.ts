@@ -23,39 +23,41 @@ const claimCounts = { redelivered: '(select count(*) from claimed where expired)
 const completeCounts = { completed: '(select count(*) from done)' };
 
 /**
- * The claim, as CTEs ending in `claimed`: lock up to `limit` waiting jobs that are due and up to `limit` running
- * jobs whose lease ran out (SKIP LOCKED: rows another claimer holds are passed over, never waited on), lease the
- * best `limit` of them by priority then age. Taking expired leases back here, rather than in a periodic sweep,
- * returns a dead worker's job within its lease. Expired jobs that used up their attempts are left out; the statement
- * reports how many it saw (`spent`) and the queue buries them with `bury` at once, a statement that runs only then:
- * a delete and an insert that do nothing still cost a tenth of a one-job claim. Picked jobs are numbered best first
- * (`slot`); `slots` adds the one-row CTE `slots` to the update, for `lease` and `worker`.
+ * The claim, as CTEs after `slots` (one entry per job to claim: `workers` and `leases`), ending in `claimed`: lock
+ * up to that many waiting jobs that are due and as many running jobs whose lease ran out (SKIP LOCKED: rows another
+ * claimer holds are passed over, never waited on), lease the best of them by priority then age. Taking expired
+ * leases back here, rather than in a periodic sweep, returns a dead worker's job within its lease. Expired jobs that
+ * used up their attempts are left out; the statement reports how many it saw (`spent`) and the queue buries them
+ * with `bury` at once, a statement that runs only then: a delete and an insert that do nothing still cost a tenth of
+ * a one-job claim. Picked jobs are numbered best first
+ * (`slot`), which is also their entry in `slots`.
  */
-function claimCtes(s: string, o: { limit: string; lease: string; worker: string; slots?: boolean }): string {
+function claimCtes(s: string): string {
+  const limit = '(select cardinality(workers) from slots)';
   return `waiting as (
         select id, priority, run_at, false as expired, false as spent from ${s}.jobs
         where queue = $1 and token is null and run_at <= now()
-        order by priority desc, run_at, id limit ${o.limit}
+        order by priority desc, run_at, id limit ${limit}
         for update skip locked
       ), expired as (
         select id, priority, run_at, true as expired, attempt >= max_attempts as spent from ${s}.jobs
         where queue = $1 and token is not null and lease_until <= now()
-        order by lease_until limit ${o.limit}
+        order by lease_until limit ${limit}
         for update skip locked
       ), picked as (
         select *, row_number() over (order by priority desc, run_at, id) as slot
         from (select * from waiting union all select * from expired where not spent) c
-        order by priority desc, run_at, id limit ${o.limit}
+        order by priority desc, run_at, id limit ${limit}
       ), claimed as (
         update ${s}.jobs j
         -- One strong random value per statement, spread over its rows by id: each lease still gets its own token
         -- that no earlier lease of the job had, without a gen_random_uuid() per row (measured at 7 µs a row on the
         -- embedded PostgreSQL 18 build, a fifth of a batched claim's server time).
-        set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => ${o.lease} / 1000),
-            attempt = j.attempt + 1, worker_id = ${o.worker}
+        set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => slots.leases[picked.slot] / 1000),
+            attempt = j.attempt + 1, worker_id = slots.workers[picked.slot]
         -- The array condition keeps the plan on the primary key: a generic plan cannot know the limit, and a join
         -- alone was planned as a hash join over a sequential scan of the whole table (10 ms at 20,000 rows).
-        from picked${o.slots ? ', slots' : ''}
+        from picked, slots
         where j.id = picked.id and j.id = any(array(select id from picked))
         returning j.id, j.payload, j.attempt, j.token, j.lease_until, picked.expired, picked.slot
       )`;
@@ -127,12 +129,7 @@ export function statements(schema: string, channel: string, archive = false) {
         select coalesce(array_agg(w order by k), '{}') as workers, array_agg(l order by k) as leases
         from unnest($5::bigint[], $6::text[], $7::float8[]) with ordinality as r(after, w, l, k)
         where after is null or after = any(array(select id from done))
-      ), ${claimCtes(s, {
-        limit: '(select cardinality(workers) from slots)',
-        lease: 'slots.leases[picked.slot]',
-        worker: 'slots.workers[picked.slot]',
-        slots: true,
-      })},
+      ), ${claimCtes(s)},
       counted as (${bump(s, { ...completeCounts, ...claimCounts })})
       select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until, slot, null::text[] as done,
              null::int as spent
