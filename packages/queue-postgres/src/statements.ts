@@ -53,13 +53,17 @@ function claimCtes(s: string): string {
         -- One strong random value per statement, spread over its rows by id: each lease still gets its own token
         -- that no earlier lease of the job had, without a gen_random_uuid() per row (measured at 7 µs a row on the
         -- embedded PostgreSQL 18 build, a fifth of a batched claim's server time).
-        set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => slots.leases[picked.slot] / 1000),
-            attempt = j.attempt + 1, worker_id = slots.workers[picked.slot]
-        -- The array condition keeps the plan on the primary key: a generic plan cannot know the limit, and a join
-        -- alone was planned as a hash join over a sequential scan of the whole table (10 ms at 20,000 rows).
-        from picked, slots
-        where j.id = picked.id and j.id = any(array(select id from picked))
-        returning j.id, j.payload, j.attempt, j.token, j.lease_until, picked.expired, picked.slot
+        set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => slots.leases[p.slot] / 1000),
+            attempt = j.attempt + 1, worker_id = slots.workers[p.slot]
+        -- The picked rows as arrays unnested again: the planner takes an unnest of a computed array for a few rows
+        -- whatever the table's statistics say, so it looks each job up by primary key. Joined to the CTE itself,
+        -- the plan followed the statistics: without an ANALYZE since the last bulk enqueue it was a nested loop that
+        -- checked an "id = any(all picked ids)" index condition on every row (quadratic; a claim of 400 took 1.6×
+        -- the server time), and without that condition a hash join over a sequential scan of the whole table.
+        from unnest((select array_agg(id order by slot) from picked), (select array_agg(expired order by slot) from picked))
+          with ordinality as p(id, expired, slot), slots
+        where j.id = p.id
+        returning j.id, j.payload, j.attempt, j.token, j.lease_until, p.expired, p.slot
       )`;
 }
 
@@ -71,11 +75,12 @@ function claimCtes(s: string): string {
 function completeCtes(s: string, archive: boolean): string {
   return `done as (
         delete from ${s}.jobs j
-        -- "is not distinct from" rather than "=": the same test for a non-null token, but the planner cannot infer
-        -- "token is not null" from it, so it stays on the primary key instead of scanning every running job in
-        -- jobs_running (it did, from stale statistics that said the running index was empty).
+        -- The jobs are found by primary key; the (id, token) pairs are checked against a hash of those sent (a
+        -- "hashed SubPlan": constant time a row, where looking the id up in the array was linear). Kept out of the
+        -- index condition on purpose: the planner cannot infer "token is not null" from it, so it never scans every
+        -- running job in jobs_running instead (it did, from stale statistics that said that index was empty).
         where j.id = any($2::bigint[]) and j.queue = $1 and j.lease_until > now()
-          and j.token is not distinct from ($3::uuid[])[array_position($2::bigint[], j.id)]
+          and ((j.id, j.token) in (select * from unnest($2::bigint[], $3::uuid[]))) is true
         returning j.id${archive ? ', j.queue, j.payload, j.attempt, j.created_at' : ''}
       ), archived as (${
         archive
@@ -128,7 +133,7 @@ export function statements(schema: string, channel: string, archive = false) {
       slots as (
         select coalesce(array_agg(w order by k), '{}') as workers, array_agg(l order by k) as leases
         from unnest($5::bigint[], $6::text[], $7::float8[]) with ordinality as r(after, w, l, k)
-        where after is null or after = any(array(select id from done))
+        where after is null or after in (select id from done)
       ), ${claimCtes(s)},
       counted as (${bump(s, { ...completeCounts, ...claimCounts })})
       select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until, slot, null::text[] as done,
