@@ -3,6 +3,8 @@
 // `iterations` times, and the raw SQL's claim + delete of `max` as often, alternating over 5 measured rounds; prints
 // the wall time and the server backend's CPU time per statement (from /proc/<pid>/schedstat, so the server must run
 // on this machine), medians with min and max. CPU time hardly moves with the load of other processes; wall time does.
+// BENCH_ANALYZE=0 leaves out the ANALYZE before each round, as on a table bulk-loaded since autovacuum last sampled it
+// (the prepared statements then plan without statistics).
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { postgresQueue } from '../dist/index.js';
@@ -51,7 +53,7 @@ try {
       await client.query('truncate raw.jobs');
       await client.query(`insert into raw.jobs (payload) select json_build_object('i', i) from generate_series(1, 20000) i`);
       for (let i = 0; i < 2; i++) await queue.enqueue(Array.from({ length: 10_000 }, (_, k) => ({ payload: { k } })));
-      await client.query('vacuum analyze fleet.jobs, raw.jobs');
+      await client.query(process.env.BENCH_ANALYZE === '0' ? 'vacuum fleet.jobs, raw.jobs' : 'vacuum analyze fleet.jobs, raw.jobs');
       let held: Held[] = await queue.claim('w', { max });
       const [cpu0, wall0] = [cpuUs(), performance.now()];
       for (let i = 0; i < iterations; i++) held = await run(held);
