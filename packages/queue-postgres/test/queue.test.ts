@@ -88,6 +88,22 @@ describe('postgresQueue beyond the contract', () => {
     expect(await q.stats()).toMatchObject({ ready: 0, running: 2, completedTotal: 3 });
   });
 
+  it('in one statement, each token is checked against its own job: two holders that swap tokens are both refused', async () => {
+    const q = postgresQueue<number>({ pool, queue: 'swapped' });
+    await q.enqueue([1, 2, 3].map((payload) => ({ payload })));
+    const [a, b] = (await q.claim('w', { max: 2 })) as [never, never];
+    const [forA, forB] = await Promise.allSettled([
+      q.completeAndClaim({ ...(a as object), token: (b as { token: string }).token } as never, 'w', { max: 1 }),
+      q.completeAndClaim({ ...(b as object), token: (a as { token: string }).token } as never, 'w', { max: 1 }),
+    ]);
+    expect(forA).toMatchObject({ status: 'rejected', reason: { code: 'lease-lost' } });
+    expect(forB).toMatchObject({ status: 'rejected', reason: { code: 'lease-lost' } });
+    // Nothing completed and nothing claimed for them; with their own tokens both still complete.
+    expect(await q.stats()).toMatchObject({ ready: 1, running: 2, completedTotal: 0 });
+    await Promise.all([q.complete(a), q.complete(b)]);
+    expect(await q.stats()).toMatchObject({ ready: 1, running: 0, completedTotal: 2 });
+  });
+
   it('one pass completes, takes back an expired lease and buries a spent one, and counts each', async () => {
     const q = postgresQueue<string>({ pool, queue: 'one_pass' });
     await q.enqueue([{ payload: 'spent', maxAttempts: 1 }, { payload: 'expired' }, { payload: 'held' }]);
