@@ -91,10 +91,11 @@ describe('postgresQueue beyond the contract', () => {
   it('in one statement, each token is checked against its own job: two holders that swap tokens are both refused', async () => {
     const q = postgresQueue<number>({ pool, queue: 'swapped' });
     await q.enqueue([1, 2, 3].map((payload) => ({ payload })));
-    const [a, b] = (await q.claim('w', { max: 2 })) as [never, never];
+    const [a, b] = await q.claim('w', { max: 2 });
+    if (!a || !b) throw new Error('expected two claimed jobs');
     const [forA, forB] = await Promise.allSettled([
-      q.completeAndClaim({ ...(a as object), token: (b as { token: string }).token } as never, 'w', { max: 1 }),
-      q.completeAndClaim({ ...(b as object), token: (a as { token: string }).token } as never, 'w', { max: 1 }),
+      q.completeAndClaim({ ...a, token: b.token }, 'w', { max: 1 }),
+      q.completeAndClaim({ ...b, token: a.token }, 'w', { max: 1 }),
     ]);
     expect(forA).toMatchObject({ status: 'rejected', reason: { code: 'lease-lost' } });
     expect(forB).toMatchObject({ status: 'rejected', reason: { code: 'lease-lost' } });
