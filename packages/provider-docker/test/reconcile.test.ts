@@ -35,8 +35,10 @@ describe.skipIf(noEngine)('dockerProvider: reconcile with what others do', () =>
     scaler.on('tick', () => ticks++);
     scaler.start();
     try {
-      expect(await until(async () => (await running(engine(), 'heal')).length === 3, 15_000)).toBe(true);
-      const victim = (await running(engine(), 'heal')).find((c) => c.Names[0] === '/heal-2');
+      // Started, not only created: `running()` also lists containers still starting, and those cannot be killed.
+      const started = async () => (await running(engine(), 'heal')).filter((c) => c.State === 'running');
+      expect(await until(async () => (await started()).length === 3, 15_000)).toBe(true);
+      const victim = (await started()).find((c) => c.Names[0] === '/heal-2');
       await engine()
         .docker.getContainer(victim?.Id as string)
         .kill();
