@@ -60,8 +60,8 @@ function claimCtes(s: string): string {
         -- the plan followed the statistics: without an ANALYZE since the last bulk enqueue it was a nested loop that
         -- checked an "id = any(all picked ids)" index condition on every row (quadratic; a claim of 400 took 1.5×
         -- the server time), and without that condition a hash join over a sequential scan of the whole table.
-        from unnest((select array_agg(id order by slot) from picked), (select array_agg(expired order by slot) from picked))
-          with ordinality as p(id, expired, slot), slots
+        from (select array_agg(id order by slot) as ids, array_agg(expired order by slot) as expired from picked) a,
+          unnest(a.ids, a.expired) with ordinality as p(id, expired, slot), slots
         where j.id = p.id
         returning j.id, j.payload, j.attempt, j.token, j.lease_until, p.expired, p.slot
       )`;
