@@ -1,5 +1,6 @@
 // pnpm --filter @fleet/queue-postgres bench: the same drain for @fleet/queue-postgres (through runWorker), pg-boss,
-// graphile-worker and the raw SQL, against one throwaway server. Prints a table; with FLEET_BENCH_OUT=<folder> also
+// graphile-worker and the raw SQL, against one throwaway server, the subjects taking turns run by run and each run on
+// a freshly loaded and analyzed table. Prints a table; with FLEET_BENCH_OUT=<folder> also
 // writes <folder>/queue-postgres.json (DESIGN.md, "Benchmarks"). BENCH_RUNS and BENCH_CAP_MS tune the effort;
 // BENCH_SUBJECTS (names), BENCH_WORKERS (counts), BENCH_BATCHES (batch-1, batch-many), all comma-separated, and
 // BENCH_LATENCY_SAMPLES=0 shorten a run while tuning.
@@ -27,6 +28,13 @@ const settings: string[] = [];
 
 const server = process.env.DATABASE_URL ? undefined : await startPostgres({ settings: { max_connections: 400 } });
 const url = process.env.DATABASE_URL ?? (server as NonNullable<typeof server>).url;
+const analyze = async () => {
+  const pg = (await import('pg')).default;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('analyze');
+  await c.end();
+};
 const version = async () => {
   const pg = (await import('pg')).default;
   const c = new pg.Client({ connectionString: url });
@@ -50,25 +58,32 @@ try {
     for (const n of WORKERS) {
       const line = [`${batchKind === 'batch-1' ? 'batch 1' : 'batched'}, ${n} worker${n > 1 ? 's' : ''}`];
       const medians: Record<string, number> = {};
+      const batchOf = (subject: Subject) =>
+        batchKind === 'batch-1'
+          ? 'batch-1'
+          : subject.name === '@fleet/queue-postgres'
+            ? 'batch-default'
+            : subject.name === 'raw-sql'
+              ? 'batch-50'
+              : 'batch-best';
+      // The subjects take turns run by run, so a slow minute on a shared machine weighs on all of them alike.
+      const runs = new Map<Subject, Drain[]>(subjects.map((subject) => [subject, []]));
+      for (let r = 0; r < RUNS; r++) {
+        for (const subject of subjects) {
+          await subject.prepare(JOBS);
+          // Every subject drains a table with fresh statistics, as autovacuum would leave it in a running system:
+          // without them the raw SQL's plan, and so the physical limit, swung threefold from one run to the next.
+          await analyze();
+          runs.get(subject)?.push(await subject.drain(batchOf(subject), n, JOBS, CAP_MS));
+        }
+      }
       for (const subject of all) {
         if (!subjects.includes(subject)) {
           line.push('–');
           continue;
         }
-        const batch =
-          batchKind === 'batch-1'
-            ? 'batch-1'
-            : subject.name === '@fleet/queue-postgres'
-              ? 'batch-default'
-              : subject.name === 'raw-sql'
-                ? 'batch-50'
-                : 'batch-best';
-        const runs: Drain[] = [];
-        for (let r = 0; r < RUNS; r++) {
-          await subject.prepare(JOBS);
-          runs.push(await subject.drain(batch, n, JOBS, CAP_MS));
-        }
-        const rates = runs.map((d) => (d.jobs / d.ms) * 1000);
+        const batch = batchOf(subject);
+        const rates = (runs.get(subject) ?? []).map((d) => (d.jobs / d.ms) * 1000);
         const m = median(rates);
         medians[subject.name] = m;
         rows.push({ subject: subject.name, case: `claim-complete/${batch}/n-${n}`, value: Math.round(m), unit: 'jobs/s' });
