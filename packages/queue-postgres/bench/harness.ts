@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /** One measured drain: jobs done and the time it took. */
 export interface Drain {
@@ -30,4 +30,15 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, capMs: 
 
 export async function count(pool: pg.Pool, sql: string): Promise<number> {
   return (await pool.query<{ n: number }>(sql)).rows[0]?.n ?? 0;
+}
+
+/** Runs one statement on a connection of its own (opened and closed here); returns its rows. */
+export async function sqlOnce<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text)).rows;
+  } finally {
+    await client.end();
+  }
 }

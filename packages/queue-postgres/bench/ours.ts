@@ -6,15 +6,14 @@ import { type Drain, type Subject, waitUntil } from './harness.js';
 /** Our default batch: one runWorker claims up to its free slots, so its concurrency is its batch. */
 export const DEFAULT_CONCURRENCY = 50;
 
-export function ours(url: string): Subject {
+/** `prefetch` is passed to every runWorker (its default, 'auto', when omitted): bench/alternate.ts compares values. */
+export function ours(url: string, { prefetch }: { prefetch?: 'auto' | number } = {}): Subject {
   const admin = new pg.Pool({ connectionString: url, max: 2 });
   admin.on('error', () => {});
   return {
     name: '@fleet/queue-postgres',
     settings: (batch, n) =>
-      batch === 'batch-1'
-        ? `${n} × runWorker({ concurrency: 1 }), pool ${n}`
-        : `${n} × runWorker({ concurrency: ${DEFAULT_CONCURRENCY} }), pool ${n}`,
+      `${n} × runWorker({ concurrency: ${batch === 'batch-1' ? 1 : DEFAULT_CONCURRENCY}${prefetch === undefined ? '' : `, prefetch: ${prefetch}`} }), pool ${n}`,
     async prepare(jobs) {
       const q = postgresQueue({ pool: admin, queue: 'bench' });
       await q.migrate();
@@ -31,6 +30,7 @@ export function ours(url: string): Subject {
         runWorker({
           queue,
           concurrency: batch === 'batch-1' ? 1 : DEFAULT_CONCURRENCY,
+          ...(prefetch === undefined ? {} : { prefetch }),
           handleSignals: false,
           logger: silentLogger,
           workerId: `bench-${w}`,

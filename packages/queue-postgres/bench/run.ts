@@ -9,7 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../dist/testing/index.js';
 import { graphile } from './graphile.js';
-import { type Drain, median, type Subject } from './harness.js';
+import { type Drain, median, type Subject, sqlOnce } from './harness.js';
 import { graphileLatency, oursLatency, pgBossLatency } from './latency.js';
 import { ours } from './ours.js';
 import { pgBoss } from './pgboss.js';
@@ -28,25 +28,9 @@ const settings: string[] = [];
 
 const server = process.env.DATABASE_URL ? undefined : await startPostgres({ settings: { max_connections: 400 } });
 const url = process.env.DATABASE_URL ?? (server as NonNullable<typeof server>).url;
-const analyze = async () => {
-  const pg = (await import('pg')).default;
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query('analyze');
-  await c.end();
-};
-const version = async () => {
-  const pg = (await import('pg')).default;
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const v = (await c.query('show server_version')).rows[0].server_version as string;
-  await c.end();
-  return v;
-};
-
 try {
   console.log(
-    `PostgreSQL ${await version()}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
+    `PostgreSQL ${(await sqlOnce<{ server_version: string }>(url, 'show server_version'))[0]?.server_version}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
@@ -73,7 +57,7 @@ try {
           await subject.prepare(JOBS);
           // Every subject drains a table with fresh statistics, as autovacuum would leave it in a running system:
           // without them the raw SQL's plan, and so the physical limit, swung threefold from one run to the next.
-          await analyze();
+          await sqlOnce(url, 'analyze');
           runs.get(subject)?.push(await subject.drain(batchOf(subject), n, JOBS, CAP_MS));
         }
       }
