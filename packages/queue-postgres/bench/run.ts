@@ -56,7 +56,7 @@ try {
         for (const subject of subjects) {
           await subject.prepare(JOBS);
           // Every subject drains a table with fresh statistics, as autovacuum would leave it in a running system:
-          // without them the raw SQL's plan, and so the physical limit, swung threefold from one run to the next.
+          // without them the raw SQL's plan, and so the physical limit, swung threefold from one set of runs to another.
           await sqlOnce(url, 'analyze');
           runs.get(subject)?.push(await subject.drain(batchOf(subject), n, JOBS, CAP_MS));
         }
