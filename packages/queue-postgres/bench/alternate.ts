@@ -6,7 +6,7 @@
 // and this process's CPU per job (Node's share: the server runs apart).
 // Example: node --import tsx bench/alternate.ts batched 1 8 auto,150,raw
 import { startPostgres } from '../dist/testing/index.js';
-import { type Drain, median, type Subject, sqlOnce } from './harness.js';
+import { batchOf, type Drain, median, type Subject, sqlOnce } from './harness.js';
 import { ours } from './ours.js';
 import { raw } from './raw.js';
 
@@ -23,7 +23,6 @@ const url = process.env.DATABASE_URL ?? (server as NonNullable<typeof server>).u
 const subjects = new Map<string, Subject>(
   variants.map((v) => [v, v === 'raw' ? raw(url) : ours(url, { prefetch: v === 'auto' ? 'auto' : Number(v) })]),
 );
-const batchOf = (v: string) => (kind === 'batch-1' ? 'batch-1' : v === 'raw' ? 'batch-50' : 'batch-default');
 const results = new Map<string, { rate: number; cpuUs: number }[]>();
 
 try {
@@ -32,7 +31,7 @@ try {
       await subject.prepare(JOBS);
       await sqlOnce(url, 'analyze');
       const cpu = process.cpuUsage();
-      const drain: Drain = await subject.drain(batchOf(variant), workers, JOBS, 10_000);
+      const drain: Drain = await subject.drain(batchOf(kind === 'batched', subject.name), workers, JOBS, 10_000);
       const used = process.cpuUsage(cpu);
       if (round > 0)
         results.set(variant, [

@@ -17,6 +17,13 @@ export interface Subject {
   close(): Promise<void>;
 }
 
+/**
+ * The batch a subject runs at in a case, as the report names it: batch 1 for every subject, or, batched, ours at its
+ * default batch, the raw SQL at 50 and a peer at its best documented settings.
+ */
+export const batchOf = (batched: boolean, subject: string) =>
+  !batched ? 'batch-1' : subject === '@fleet/queue-postgres' ? 'batch-default' : subject === 'raw-sql' ? 'batch-50' : 'batch-best';
+
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);

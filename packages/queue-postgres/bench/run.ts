@@ -9,7 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../dist/testing/index.js';
 import { graphile } from './graphile.js';
-import { type Drain, median, type Subject, sqlOnce } from './harness.js';
+import { batchOf, type Drain, median, type Subject, sqlOnce } from './harness.js';
 import { graphileLatency, oursLatency, pgBossLatency } from './latency.js';
 import { ours } from './ours.js';
 import { pgBoss } from './pgboss.js';
@@ -29,8 +29,9 @@ const settings: string[] = [];
 const server = process.env.DATABASE_URL ? undefined : await startPostgres({ settings: { max_connections: 400 } });
 const url = process.env.DATABASE_URL ?? (server as NonNullable<typeof server>).url;
 try {
+  const [version] = await sqlOnce<{ server_version: string }>(url, 'show server_version');
   console.log(
-    `PostgreSQL ${(await sqlOnce<{ server_version: string }>(url, 'show server_version'))[0]?.server_version}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
+    `PostgreSQL ${version?.server_version}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
@@ -42,14 +43,6 @@ try {
     for (const n of WORKERS) {
       const line = [`${batchKind === 'batch-1' ? 'batch 1' : 'batched'}, ${n} worker${n > 1 ? 's' : ''}`];
       const medians: Record<string, number> = {};
-      const batchOf = (subject: Subject) =>
-        batchKind === 'batch-1'
-          ? 'batch-1'
-          : subject.name === '@fleet/queue-postgres'
-            ? 'batch-default'
-            : subject.name === 'raw-sql'
-              ? 'batch-50'
-              : 'batch-best';
       // The subjects take turns run by run, so a slow minute on a shared machine weighs on all of them alike.
       const runs = new Map<Subject, Drain[]>(subjects.map((subject) => [subject, []]));
       for (let r = 0; r < RUNS; r++) {
@@ -58,7 +51,7 @@ try {
           // Every subject drains a table with fresh statistics, as autovacuum would leave it in a running system:
           // without them the raw SQL's plan, and so the physical limit, swung threefold from one set of runs to another.
           await sqlOnce(url, 'analyze');
-          runs.get(subject)?.push(await subject.drain(batchOf(subject), n, JOBS, CAP_MS));
+          runs.get(subject)?.push(await subject.drain(batchOf(batchKind !== 'batch-1', subject.name), n, JOBS, CAP_MS));
         }
       }
       for (const subject of all) {
@@ -66,7 +59,7 @@ try {
           line.push('–');
           continue;
         }
-        const batch = batchOf(subject);
+        const batch = batchOf(batchKind !== 'batch-1', subject.name);
         const rates = (runs.get(subject) ?? []).map((d) => (d.jobs / d.ms) * 1000);
         const m = median(rates);
         medians[subject.name] = m;
