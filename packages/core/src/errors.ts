@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { redactSecrets } from './redact.js';
 
 /** Every error code `@fleet` packages throw or emit. Check `err.code`, not `instanceof`: two installed copies of core still agree. */
 export type FleetErrorCode =
@@ -29,9 +30,9 @@ export function isFleetError(error: unknown, code?: FleetErrorCode): error is Fl
   return typeof actual === 'string' && (code === undefined || actual === code);
 }
 
-/** Builds a `[fleet] [scope] message` error. */
+/** Builds a `[fleet] [scope] message` error; URL credentials and query values in `message` are redacted. */
 export function fleetError(scope: string, code: FleetErrorCode, message: string, cause?: unknown): FleetError {
-  return new FleetError(code, `[fleet] [${scope}] ${message}`, cause === undefined ? undefined : { cause });
+  return new FleetError(code, `[fleet] [${scope}] ${redactSecrets(message)}`, cause === undefined ? undefined : { cause });
 }
 
 /** Describes a value for an error message: `-5 (number)`, `"x" (string)`. */

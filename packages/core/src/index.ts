@@ -3,6 +3,8 @@ export { Autoscaler, type AutoscalerEvents, type AutoscalerSnapshot, type ErrorP
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { clearFailures, type DecideResult, decide, recordFailure, recordScale } from './decide.js';
 export { actionOf, DECISION_CODES, type Decision, type DecisionAction, type DecisionCode } from './decision.js';
+export { MAX_TIMER_MS } from './duration.js';
+export { errorText, toError } from './error-text.js';
 export { describeValue, FleetError, type FleetErrorCode, fleetError, isFleetError, parseWith } from './errors.js';
 export { type RequestHandler, type StatusHandlerOptions, statusHandler } from './http/status-handler.js';
 export type { LeaderElector } from './leader.js';
@@ -26,6 +28,7 @@ export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, S
 export type { ClaimedJob, ClaimOptions, ClaimQueue, JobInput, JobLease, QueueStats } from './queue.js';
 export { jsonProblem, type ParsedJob, parseClaim, parseJobInputs, parseLease, parseMs } from './queue-input.js';
 export { type RecommendedScalingOptions, recommendedScaling } from './recommended.js';
+export { redactSecrets } from './redact.js';
 export { scaleDownLimit, scaleUpLimit } from './rules/rate-limit.js';
 export { stabilize, type Windows } from './rules/stabilize.js';
 export {
