@@ -26,7 +26,16 @@ export * from './policies/index.js';
 export type { Policy, PolicyBounds, PolicyInput, Proposal } from './policy.js';
 export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from './provider.js';
 export type { ClaimedJob, ClaimOptions, ClaimQueue, JobInput, JobLease, QueueStats } from './queue.js';
-export { jsonProblem, type ParsedJob, parseClaim, parseJobInputs, parseLease, parseMs } from './queue-input.js';
+export {
+  jsonProblem,
+  MAX_CLAIM,
+  type ParsedJob,
+  parseClaim,
+  parseJobInputs,
+  parseLease,
+  parseMs,
+  QUEUE_LIMITS,
+} from './queue-input.js';
 export { type RecommendedScalingOptions, recommendedScaling } from './recommended.js';
 export { redactSecrets } from './redact.js';
 export { scaleDownLimit, scaleUpLimit } from './rules/rate-limit.js';

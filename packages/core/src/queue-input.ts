@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TIMER_MS, tooLongForTimer } from './duration.js';
 import { parseWith } from './errors.js';
 import type { ClaimOptions, JobInput, JobLease } from './queue.js';
 
@@ -39,6 +40,31 @@ export function jsonProblem(
   }
 }
 
+/**
+ * What every ClaimQueue can store, checked before anything is written: PostgreSQL's `integer` for priorities, a
+ * date that both JavaScript and PostgreSQL hold (from the epoch to year 9999) for `runAt`, no NUL character in text
+ * (PostgreSQL's `text` cannot hold one), and a claim of at most {@link MAX_CLAIM} jobs.
+ */
+export const QUEUE_LIMITS = {
+  minPriority: -(2 ** 31),
+  maxPriority: 2 ** 31 - 1,
+  maxAttempts: 1_000_000,
+  maxRunAt: Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+  maxClaim: 1_000,
+  maxLeaseMs: MAX_TIMER_MS,
+} as const;
+
+/** The most jobs one `claim` may ask for. */
+export const MAX_CLAIM = QUEUE_LIMITS.maxClaim;
+
+const text = (what: string) =>
+  z
+    .string()
+    .min(1, `expected a non-empty ${what}`)
+    .refine((v) => !v.includes('\0'), `expected a ${what} without NUL characters`);
+
+const leaseMs = z.number().finite().positive().max(MAX_TIMER_MS, tooLongForTimer);
+
 const jobSchema = z.strictObject({
   // z.custom, not z.unknown: a missing payload must reach the check too.
   payload: z
@@ -49,24 +75,24 @@ const jobSchema = z.strictObject({
       const message = `expected a JSON value${problem.hint ? ` (${problem.hint})` : ''}`;
       ctx.addIssue({ code: 'custom', message, path: problem.path });
     }),
-  priority: z.number().int().optional(),
+  priority: z.number().int().min(QUEUE_LIMITS.minPriority).max(QUEUE_LIMITS.maxPriority).optional(),
   runAt: z
-    .custom<number | Date>(
-      (v) => (typeof v === 'number' && Number.isFinite(v)) || (v instanceof Date && !Number.isNaN(v.getTime())),
-      'expected ms since epoch or a valid Date',
-    )
+    .custom<number | Date>((v) => {
+      const ms = typeof v === 'number' ? v : v instanceof Date ? v.getTime() : Number.NaN;
+      return Number.isFinite(ms) && ms >= 0 && ms <= QUEUE_LIMITS.maxRunAt;
+    }, 'expected ms since epoch or a valid Date, from 1970 to the end of year 9999')
     .optional(),
-  maxAttempts: z.number().int().min(1).optional(),
-  dedupKey: z.string().min(1).optional(),
+  maxAttempts: z.number().int().min(1).max(QUEUE_LIMITS.maxAttempts).optional(),
+  dedupKey: text('dedup key').optional(),
 });
 
 const claimSchema = z.strictObject({
-  workerId: z.string().min(1, 'expected a non-empty worker id'),
-  max: z.number().int().min(1).optional(),
-  leaseMs: z.number().finite().positive().optional(),
+  workerId: text('worker id'),
+  max: z.number().int().min(1).max(MAX_CLAIM).optional(),
+  leaseMs: leaseMs.optional(),
 });
 
-const leaseSchema = z.object({ id: z.string().min(1), token: z.string().min(1) });
+const leaseSchema = z.object({ id: text('job id'), token: text('lease token') });
 
 /** A validated job input, `runAt` as ms since epoch. */
 export type ParsedJob<P> = Omit<JobInput<P>, 'runAt'> & { runAt?: number };
@@ -88,7 +114,7 @@ export function parseJobInputs<P>(jobs: JobInput<P> | readonly JobInput<P>[], sc
 /** Validates a claim's worker id and options. Throws `invalid-input` naming `workerId`, `max` or `leaseMs`. */
 export function parseClaim(workerId: string, options: ClaimOptions | undefined, scope: string): Required<ClaimOptions> {
   // The common valid call skips zod: a worker claims (and completes) once per job, so this is on the hot path.
-  if (typeof workerId === 'string' && workerId !== '' && (options === undefined || isPlainClaim(options))) {
+  if (typeof workerId === 'string' && workerId !== '' && !workerId.includes('\0') && (options === undefined || isPlainClaim(options))) {
     return { max: options?.max ?? 1, leaseMs: options?.leaseMs ?? 30_000 };
   }
   const c = parseWith(claimSchema, { ...options, workerId }, scope, 'claim() options', 'invalid-input');
@@ -98,23 +124,24 @@ export function parseClaim(workerId: string, options: ClaimOptions | undefined, 
 /** Validates the job handed to `complete`, `fail` or `extend` (an id and a token). Throws `invalid-input`. */
 export function parseLease(lease: JobLease, scope: string, action: string): JobLease {
   const { id, token } = (lease ?? {}) as Partial<JobLease>;
-  if (typeof id === 'string' && id !== '' && typeof token === 'string' && token !== '') return { id, token };
+  if (typeof id === 'string' && id !== '' && typeof token === 'string' && token !== '' && !`${id}${token}`.includes('\0'))
+    return { id, token };
   return parseWith(leaseSchema, lease, scope, `${action}() job`, 'invalid-input');
 }
 
-/** A claim's options that zod would accept as they are: only `max` (a positive integer) and `leaseMs` (finite, > 0). */
+/** A claim's options that zod would accept as they are: only `max` (1 to MAX_CLAIM) and `leaseMs` (> 0, a timer's). */
 function isPlainClaim(options: ClaimOptions): boolean {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
   for (const key in options) if (key !== 'max' && key !== 'leaseMs') return false;
   const { max, leaseMs } = options;
   return (
-    (max === undefined || (Number.isInteger(max) && max >= 1)) &&
-    (leaseMs === undefined || (typeof leaseMs === 'number' && Number.isFinite(leaseMs) && leaseMs > 0))
+    (max === undefined || (Number.isInteger(max) && max >= 1 && max <= MAX_CLAIM)) &&
+    (leaseMs === undefined || (typeof leaseMs === 'number' && leaseMs > 0 && leaseMs <= MAX_TIMER_MS))
   );
 }
 
-/** Validates a duration argument (`leaseMs`, `retryInMs`, `timeoutMs`): finite, and positive unless `zeroOk`. */
+/** Validates a duration argument (`leaseMs`, `retryInMs`, `timeoutMs`): positive unless `zeroOk`, at most MAX_TIMER_MS. */
 export function parseMs(value: unknown, scope: string, what: string, zeroOk = false): number {
-  const schema = zeroOk ? z.number().finite().min(0) : z.number().finite().positive();
+  const schema = (zeroOk ? z.number().finite().min(0) : z.number().finite().positive()).max(MAX_TIMER_MS, tooLongForTimer);
   return parseWith(schema, value, scope, what, 'invalid-input');
 }

@@ -60,7 +60,8 @@ describe.concurrent('queueConformance catches broken queues', () => {
       brokenMemory((q) => ({
         enqueue: (jobs) => q.enqueue((Array.isArray(jobs) ? jobs : [jobs]).map(({ dedupKey: _, ...job }) => job)),
       })),
-      ['concurrency', 'dedup'],
+      // bad-input too: a dedup key with a NUL character is never checked.
+      ['bad-input', 'concurrency', 'dedup'],
     ],
     [
       'a batch enqueue that adds jobs one by one (a bad one leaves the good ones in)',

@@ -15,6 +15,13 @@ const badJobs: [string, unknown, string][] = [
   ['maxAttempts 0', { payload: 1, maxAttempts: 0 }, 'maxAttempts'],
   ['a fractional maxAttempts', { payload: 1, maxAttempts: 2.5 }, 'maxAttempts'],
   ['an invalid runAt', { payload: 1, runAt: new Date(Number.NaN) }, 'runAt'],
+  ['a priority beyond a 32-bit integer', { payload: 1, priority: 2 ** 31 }, 'priority'],
+  ['a priority below a 32-bit integer', { payload: 1, priority: -(2 ** 31) - 1 }, 'priority'],
+  ['maxAttempts beyond a million', { payload: 1, maxAttempts: 2 ** 31 }, 'maxAttempts'],
+  ['a runAt past year 9999', { payload: 1, runAt: 1e17 }, 'runAt'],
+  ['a runAt of 1e308', { payload: 1, runAt: 1e308 }, 'runAt'],
+  ['a runAt before 1970', { payload: 1, runAt: -1e308 }, 'runAt'],
+  ['a dedup key with a NUL character', { payload: 1, dedupKey: 'a\0b' }, 'dedupKey'],
 ];
 
 const badClaims: [string, string, ClaimOptions, string][] = [
@@ -23,6 +30,9 @@ const badClaims: [string, string, ClaimOptions, string][] = [
   ['a fractional max', W, { max: 1.5 }, 'max'],
   ['leaseMs 0', W, { leaseMs: 0 }, 'leaseMs'],
   ['a negative leaseMs', W, { leaseMs: -5 }, 'leaseMs'],
+  ['a leaseMs beyond a timer', W, { leaseMs: 1e16 }, 'leaseMs'],
+  ['max beyond 1000', W, { max: 1e7 }, 'max'],
+  ['a workerId with a NUL character', 'w\0x', {}, 'workerId'],
 ];
 
 /** Runs `call` on a queue holding one ready and one running job, and checks it was refused and changed nothing. */
@@ -51,6 +61,7 @@ export const badInput: Record<string, ConformanceTest> = {
     ]),
   ),
   'extend refuses leaseMs 0 and keeps the lease': (q) => refusedUnchanged(q, 'leaseMs', (job) => q.extend(job, 0)),
+  'extend refuses a leaseMs beyond a timer and keeps the lease': (q) => refusedUnchanged(q, 'leaseMs', (job) => q.extend(job, 1e16)),
   'fail refuses a negative retryInMs and keeps the lease': (q) =>
     refusedUnchanged(q, 'retryInMs', (job) => q.fail(job, new Error('x'), { retryInMs: -1 })),
 };
