@@ -1,9 +1,10 @@
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import { type Clock, systemClock } from './clock.js';
-import { clearFailures, decide, recordFailure, recordScale } from './decide.js';
+import { canScale, clearFailures, decide, recordFailure, recordScale } from './decide.js';
 import type { Decision, DecisionCode } from './decision.js';
-import { fleetError, parseWith } from './errors.js';
+import { errorText, toError } from './error-text.js';
+import { parseWith } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { MetricSource } from './metric.js';
 import { readMetrics } from './metrics/read.js';
@@ -40,9 +41,9 @@ export interface AutoscalerSnapshot {
   current: number | undefined;
   /** The policy's last desire. */
   desired: number | undefined;
-  /** Whether bounds, the up cooldown and a pause would let a scale-up happen now. */
+  /** Whether bounds, the up cooldown, the rate limit, an override, a pause and the provider backoff would let one more worker start now. */
   canScaleUp: boolean;
-  /** Whether bounds, the down cooldown and a pause would let a scale-down happen now. */
+  /** Whether bounds, the down cooldown, the rate limit, an override, a pause and the provider backoff would let one worker stop now. */
   canScaleDown: boolean;
   paused?: 'all' | 'scaleIn' | 'scaleOut';
   override?: { replicas: number; until: number };
@@ -87,6 +88,10 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private modes: Modes = {};
   private chain: Promise<unknown> = Promise.resolve();
   private queued = 0;
+  /** A tick asked for and not yet started: later asks share it instead of queueing one each. */
+  private waiting: Promise<Decision> | undefined;
+  /** A provider's `lastScaledAt` ahead of our clock, and when we first saw it: cooldowns count from then. */
+  private aheadOfClock: { reported: number; seenAt: number } | undefined;
   private timer: unknown;
   private running = false;
   private leading: boolean | undefined;
@@ -122,10 +127,21 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     }
   }
 
-  /** Runs exactly one tick (after the one in flight, if any) and resolves to its Decision. */
+  /**
+   * Runs one tick after the one in flight, if any, and resolves to its Decision. Calls that arrive while a tick is
+   * waiting to start share it: 20 concurrent triggers run one tick, not 20, and each still gets a tick that began
+   * after it asked.
+   */
   evaluate(): Promise<Decision> {
+    if (this.waiting) return this.waiting;
     this.queued++;
-    const run = this.chain.then(() => this.tick()).finally(() => this.queued--);
+    const run = this.chain
+      .then(() => {
+        this.waiting = undefined;
+        return this.tick();
+      })
+      .finally(() => this.queued--);
+    this.waiting = run;
     this.chain = run.catch(() => {});
     return run;
   }
@@ -142,25 +158,18 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   snapshot(): AutoscalerSnapshot {
     const o = this.options;
     const now = this.clock.now();
-    const current = this.lastStatus?.target;
-    const { lastUpAt, lastEventAt } = this.state;
-    const since = (t: number | undefined) => (t === undefined ? Number.POSITIVE_INFINITY : now - t);
-    const providerAt = this.lastStatus?.lastScaledAt;
-    const lastAny = Math.max(lastEventAt ?? Number.NEGATIVE_INFINITY, providerAt ?? Number.NEGATIVE_INFINITY);
+    const status = this.lastStatus;
     const paused = this.modes.paused;
+    // The same rule functions as the next tick's decide(), so /status never promises what the tick then refuses.
+    const input = status && { now, status: this.clampAhead(status, now), metrics: {}, modes: this.modes };
     return {
       name: o.name,
       running: this.running,
       ...(this.leading !== undefined ? { leading: this.leading } : {}),
-      current,
+      current: status?.target,
       desired: this.last?.desired,
-      canScaleUp: current !== undefined && current < o.max && paused !== 'all' && paused !== 'scaleOut' && since(lastUpAt) >= o.cooldown.up,
-      canScaleDown:
-        current !== undefined &&
-        current > o.min &&
-        paused !== 'all' &&
-        paused !== 'scaleIn' &&
-        since(Number.isFinite(lastAny) ? lastAny : undefined) >= o.cooldown.down,
+      canScaleUp: input !== undefined && canScale(o, this.state, input, 'up'),
+      canScaleDown: input !== undefined && canScale(o, this.state, input, 'down'),
       ...(paused ? { paused } : {}),
       ...(this.modes.override && this.modes.override.until > now ? { override: { ...this.modes.override } } : {}),
       lastDecision: this.last,
@@ -239,11 +248,18 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       this.lastStatus = status;
     } catch (error) {
       this.fail('provider', error, o.provider.name);
-      return this.hold('provider-error', `could not read the fleet from '${o.provider.name}': ${(error as Error).message}`);
+      return this.hold('provider-error', `could not read the fleet from '${o.provider.name}': ${errorText(error)}`);
     }
-    const { metrics, problems } = await readMetrics(this.sources, this.clock, o.metricTimeoutMs, o.metricMaxAgeMs);
+    const { metrics, problems } = await readMetrics(this.sources, this.clock, o.metricTimeoutMs, o.metricMaxAgeMs, o.signedMetrics);
     for (const p of problems) this.fail('metric', p.error, p.source);
-    const input = { now: this.clock.now(), status, metrics, metricErrors: problems.map((p) => p.error.message), modes: this.modes };
+    const now = this.clock.now();
+    const input = {
+      now,
+      status: this.clampAhead(status, now),
+      metrics,
+      metricErrors: problems.map((p) => p.error.message),
+      modes: this.modes,
+    };
     const { decision, state } = decide(o, this.state, input);
     this.state = state;
     this.emitSafe('decision', decision);
@@ -271,6 +287,24 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     return decision;
   }
 
+  /**
+   * A `lastScaledAt` after `now` (the backend's clock runs ahead) counts from when this instance first saw it, with
+   * one warning; taken as is, it would block scale-down until the clocks meet.
+   */
+  private clampAhead(status: FleetStatus, now: number): FleetStatus {
+    const reported = status.lastScaledAt;
+    // Once seen ahead, the same event keeps the time it was first seen at, also after the clocks meet.
+    if (reported !== undefined && this.aheadOfClock?.reported === reported) return { ...status, lastScaledAt: this.aheadOfClock.seenAt };
+    if (reported === undefined || reported <= now) return status;
+    if (this.aheadOfClock === undefined)
+      this.logger.warn(
+        { provider: this.options.provider.name, lastScaledAt: reported, now },
+        `provider '${this.options.provider.name}' reports a scaling ${reported - now} ms in the future: its clock runs ahead of ours; cooldowns count from now`,
+      );
+    this.aheadOfClock = { reported, seenAt: now };
+    return { ...status, lastScaledAt: this.aheadOfClock.seenAt };
+  }
+
   private hold(code: DecisionCode, reason: string): Decision {
     const size = this.lastStatus?.target ?? this.last?.to ?? 0;
     const decision: Decision = { at: this.clock.now(), action: 'hold', from: size, to: size, desired: size, code, reason, metrics: {} };
@@ -285,8 +319,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   }
 
   private fail(phase: ErrorPhase, cause: unknown, source?: string): void {
-    const error =
-      cause instanceof Error ? cause : fleetError('core', phase === 'metric' ? 'metric-failed' : 'provider-failed', String(cause));
+    const error = toError(cause, 'core', phase === 'metric' ? 'metric-failed' : 'provider-failed');
     this.logger.warn({ phase, source, err: error }, `${phase} error${source ? ` (${source})` : ''}: ${error.message}`);
     // A throwing 'error' listener must not turn into a loop failure either.
     if (phase === 'listener') return;

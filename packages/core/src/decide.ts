@@ -1,5 +1,6 @@
 import { actionOf, type Decision } from './decision.js';
-import type { Proposal } from './policy.js';
+import { errorText } from './error-text.js';
+import type { PolicyBounds, Proposal } from './policy.js';
 import { activation, clamp, isActive, outOfBounds } from './rules/bounds.js';
 import { cooldown } from './rules/cooldown.js';
 import { onOutage, partialOutage } from './rules/health.js';
@@ -34,7 +35,7 @@ function propose(config: RuleConfig, ctx: RuleContext): Proposal {
     return {
       desired: current,
       code: 'policy-error',
-      reason: `policy ${config.policy.name} threw: ${(error as Error)?.message ?? String(error)}: hold`,
+      reason: `policy ${config.policy.name} threw: ${errorText(error)}: hold`,
     };
   }
 }
@@ -45,27 +46,22 @@ function propose(config: RuleConfig, ctx: RuleContext): Proposal {
  * code names the first rule whose result is the final size; its reason says why in a sentence.
  */
 export function decide(config: RuleConfig, state: ScalerState, input: DecideInput): DecideResult {
-  const current = input.status.target;
-  const b = config.policy.bounds?.(input.now);
-  const min = Math.min(Math.max(config.min, b?.min ?? 0), config.max);
-  const max = Math.max(Math.min(config.max, b?.max ?? config.max), min);
-  const ctx: RuleContext = { config, state, input, current, min, max, ...(b?.reason ? { boundsReason: b.reason } : {}) };
+  const ctx = ruleContext(config, state, input);
+  const { current, max } = ctx;
 
   // 1. Metric health.
   const missing = config.policy.keys.filter((k) => input.metrics[k] === undefined);
   const outageTicks = missing.length > 0 ? state.outageTicks + 1 : 0;
   let first: Step;
-  const steps: Step[] = [];
   // A partial policy (combine) still votes while some of its data is out; with all of it out, the outage rule applies.
   const blind = missing.length > 0 && (!config.policy.partial || missing.length === config.policy.keys.length);
-  if (blind) {
-    first = onOutage({ ...config, max }, current, outageTicks, missing, input.metricErrors ?? []);
-  } else {
+  if (blind) first = onOutage({ ...config, max }, current, outageTicks, missing, input.metricErrors ?? []);
+  else {
     const p = propose(config, ctx);
     first = { value: p.desired, code: p.code ?? 'policy', reason: p.reason };
-    if (missing.length > 0) pushStep(steps, partialOutage(current, p.desired, missing));
   }
-  steps.unshift(first);
+  const steps: Step[] = [first];
+  if (!blind && missing.length > 0) pushStep(steps, partialOutage(current, first.value, missing));
   const value = () => (steps[steps.length - 1] as Step).value;
   const active = isActive(ctx);
   const idleSince = active ? undefined : (state.idleSince ?? input.now);
@@ -108,6 +104,42 @@ export function decide(config: RuleConfig, state: ScalerState, input: DecideInpu
     metrics: input.metrics,
   };
   return { decision, state: { ...state, recommendations, outageTicks, idleSince } };
+}
+
+/** What every rule reads: the inputs, the current size, and [min, max] with the policy's bounds for `now` applied. */
+function ruleContext(config: RuleConfig, state: ScalerState, input: DecideInput): RuleContext {
+  const current = input.status.target;
+  let b: PolicyBounds | undefined;
+  try {
+    b = config.policy.bounds?.(input.now);
+  } catch {
+    // Bounds that cannot be computed change nothing this tick: the configured min and max still hold.
+    b = undefined;
+  }
+  const min = Math.min(Math.max(config.min, b?.min ?? 0), config.max);
+  const max = Math.max(Math.min(config.max, b?.max ?? config.max), min);
+  return { config, state, input, current, min, max, ...(b?.reason ? { boundsReason: b.reason } : {}) };
+}
+
+/**
+ * Whether a move of one worker in `direction` would get through the rules that do not depend on the policy's
+ * desire (bounds, cooldown, rate limit, override, pause, provider backoff) — the same functions `decide` runs, so
+ * `snapshot().canScaleUp` and the next tick agree.
+ */
+export function canScale(config: RuleConfig, state: ScalerState, input: DecideInput, direction: 'up' | 'down'): boolean {
+  const ctx = ruleContext(config, state, input);
+  const { current } = ctx;
+  let value = outOfBounds(ctx)?.value;
+  if (value === undefined) {
+    value = direction === 'up' ? current + 1 : current - 1;
+    value = clamp(ctx, value)?.value ?? value;
+    value = cooldown(ctx, value)?.value ?? value;
+    value = rateLimit(ctx, value)?.value ?? value;
+  }
+  value = override(ctx)?.value ?? value;
+  value = paused(ctx, value)?.value ?? value;
+  value = providerBackoff(ctx, value)?.value ?? value;
+  return direction === 'up' ? value > current : value < current;
 }
 
 function pushStep(steps: Step[], step: Step | undefined): void {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from './clock.js';
+import { MAX_TIMER_MS, tooLongForTimer } from './duration.js';
 import { parseWith } from './errors.js';
 import type { LeaderElector } from './leader.js';
 import type { Logger } from './logger.js';
@@ -9,6 +10,8 @@ import type { ScalingProvider } from './provider.js';
 
 const ms = z.number().int().min(0);
 const count = z.number().int().min(0);
+/** A duration that ends in a timer: Node fires a longer one after 1 ms, so it is bounded. */
+const timerMs = z.number().int().positive().max(MAX_TIMER_MS, tooLongForTimer);
 
 const isSource = (s: unknown): s is MetricSource => typeof s === 'object' && s !== null && typeof (s as MetricSource).read === 'function';
 
@@ -34,39 +37,40 @@ const rateLimitEntry = z.union(
   { error: 'expected { workers, periodMs } or { percent, periodMs }' },
 );
 
-const rateLimitDirection = z.object({
+const rateLimitDirection = z.strictObject({
   limits: z.array(rateLimitEntry).min(1, 'expected at least one limit'),
   /** `max`: the most permissive limit wins (HPA's default); `min`: the most restrictive; `disabled`: no scaling that way. */
   select: z.enum(['max', 'min', 'disabled']).default('max'),
 });
 
 const onMetricError = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('hold') }),
-  z.object({ action: z.literal('fallback'), replicas: count, after: z.number().int().min(1).default(3) }),
-  z.object({ action: z.literal('fail-open'), after: z.number().int().min(1).default(1) }),
+  z.strictObject({ action: z.literal('hold') }),
+  z.strictObject({ action: z.literal('fallback'), replicas: count, after: z.number().int().min(1).default(3) }),
+  z.strictObject({ action: z.literal('fail-open'), after: z.number().int().min(1).default(1) }),
 ]);
 
 /** The zod schema behind {@link AutoscalerOptions}. */
 export const autoscalerSchema = z
-  .object({
+  .strictObject({
     name: z.string().min(1).default('autoscaler'),
     metrics: z.union([source, z.array(source).min(1, 'expected at least one metric source')]),
     provider,
     policy,
     min: count.default(1),
     max: count,
-    intervalMs: z.number().int().positive().default(10_000),
-    metricTimeoutMs: z.number().int().positive().default(5_000),
-    providerTimeoutMs: z.number().int().positive().default(60_000),
+    intervalMs: timerMs.default(10_000),
+    metricTimeoutMs: timerMs.default(5_000),
+    providerTimeoutMs: timerMs.default(60_000),
     metricMaxAgeMs: z.number().int().positive().optional(),
-    activation: z.object({ metric: z.string().min(1), above: z.number().finite().default(0) }).optional(),
-    stabilization: z.object({ up: ms.default(0), down: ms.default(0) }).default({ up: 0, down: 0 }),
-    cooldown: z.object({ up: ms.default(0), down: ms.default(60_000) }).default({ up: 0, down: 60_000 }),
-    rateLimit: z.object({ up: rateLimitDirection.optional(), down: rateLimitDirection.optional() }).default({}),
+    signedMetrics: z.array(z.string().min(1)).default([]),
+    activation: z.strictObject({ metric: z.string().min(1), above: z.number().finite().default(0) }).optional(),
+    stabilization: z.strictObject({ up: ms.default(0), down: ms.default(0) }).default({ up: 0, down: 0 }),
+    cooldown: z.strictObject({ up: ms.default(0), down: ms.default(60_000) }).default({ up: 0, down: 60_000 }),
+    rateLimit: z.strictObject({ up: rateLimitDirection.optional(), down: rateLimitDirection.optional() }).default({}),
     onMetricError: onMetricError.default({ action: 'hold' }),
     dryRun: z.boolean().default(false),
     retry: z
-      .object({ baseMs: z.number().int().positive().default(1_000), maxMs: z.number().int().positive().default(60_000) })
+      .strictObject({ baseMs: z.number().int().positive().default(1_000), maxMs: z.number().int().positive().default(60_000) })
       .default({ baseMs: 1_000, maxMs: 60_000 }),
     clock: z
       .custom<Clock>((c) => typeof c === 'object' && c !== null && typeof (c as Clock).now === 'function', 'expected a Clock')
@@ -137,14 +141,19 @@ export interface AutoscalerOptions {
   min?: number;
   /** The largest size. */
   max: number;
-  /** Time between ticks (fixed rate; an overrunning tick makes the next slots skip). @default 10_000 */
+  /** Time between ticks (fixed rate; an overrunning tick makes the next slots skip); at most 2^31 − 1. @default 10_000 */
   intervalMs?: number;
-  /** Per metric source read; a read that overruns is an outage. @default 5_000 */
+  /** Per metric source read; a read that overruns is an outage. At most 2^31 − 1. @default 5_000 */
   metricTimeoutMs?: number;
-  /** Per provider `status` / `scaleTo` call and leader campaign. @default 60_000 */
+  /** Per provider `status` / `scaleTo` call and leader campaign. At most 2^31 − 1. @default 60_000 */
   providerTimeoutMs?: number;
   /** Samples older than this (by their `at`) are stale: an outage. A source's own `maxAgeMs` wins. */
   metricMaxAgeMs?: number;
+  /**
+   * Metric keys that may be negative (a difference, a temperature). Any other key that reads below zero is an
+   * outage of that key, with an `error` event: a count or an age below zero means a broken source. @default []
+   */
+  signedMetrics?: string[];
   /** With `min: 0`: leave zero only when `metric` is above `above`; return to zero only after `cooldown.down` idle. */
   activation?: { metric: string; above?: number };
   /** HPA's stabilization windows. @default { up: 0, down: 0 } */
@@ -177,6 +186,7 @@ export interface ResolvedOptions
     >
   > {
   metricMaxAgeMs?: number;
+  signedMetrics: string[];
   activation?: { metric: string; above: number };
   stabilization: { up: number; down: number };
   cooldown: { up: number; down: number };

@@ -215,10 +215,34 @@ describe('the loop', () => {
     const order: string[] = [];
     scaler.on('tick', (t) => order.push(`tick ${t.decision.from}→${t.decision.to}`));
     const first = scaler.evaluate().then(() => order.push('first done'));
+    await clock.advance(1_000); // the first tick is now waiting on the provider
     const second = scaler.evaluate().then(() => order.push('second done'));
     await clock.advance(30_000);
     await Promise.all([first, second]);
     expect(order).toEqual(['tick 1→4', 'first done', 'tick 4→4', 'second done']);
+  });
+
+  it('triggers that arrive while a tick waits to start share it: 20 concurrent triggers during a tick run one more', async () => {
+    const clock = new FakeClock();
+    const provider = memoryProvider({ clock, initial: 1, delayMs: 5_000 });
+    const scaler = new Autoscaler({ clock, metrics: fixedMetric({ pending: 16 }), provider, policy, max: 10 });
+    let ticks = 0;
+    scaler.on('tick', () => ticks++);
+    const inFlight = scaler.evaluate();
+    await clock.advance(1_000);
+    const triggers = Array.from({ length: 20 }, () => scaler.evaluate());
+    await clock.advance(30_000);
+    const decisions = await Promise.all(triggers);
+    await inFlight;
+    expect(ticks).toBe(2);
+    // Every trigger got the same decision, from the tick that began after they asked.
+    expect(new Set(decisions).size).toBe(1);
+    expect(decisions[0]).toMatchObject({ from: 4, to: 4 });
+    // And the next trigger, after that tick, runs a tick of its own.
+    const later = scaler.evaluate();
+    await clock.advance(30_000);
+    expect(await later).not.toBe(decisions[0]);
+    expect(ticks).toBe(3);
   });
 
   it('stop() during a slow provider call waits for it and leaves no timer behind (FakeClock)', async () => {

@@ -1,10 +1,18 @@
 import type { RuleContext, Step } from './state.js';
 import { duration } from './state.js';
 
-/** The last scale-up and last scaling event, own or reported by the provider (so cooldowns survive a restart). */
+/**
+ * The last scale-up and last scaling event, own or reported by the provider (so cooldowns survive a restart). A
+ * time after `now` (a backend clock running ahead, the system clock set back) counts as `now`: taken as is, it would block scale-down
+ * until the clocks meet, which may be never.
+ */
 export function lastScaling(ctx: RuleContext): { up?: number; any?: number } {
   const { lastScaledAt, lastScaleDirection } = ctx.input.status;
-  const latest = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+  const { now } = ctx.input;
+  const latest = (a?: number, b?: number) => {
+    const t = a === undefined ? b : b === undefined ? a : Math.max(a, b);
+    return t === undefined ? undefined : Math.min(t, now);
+  };
   return {
     up: latest(ctx.state.lastUpAt, lastScaleDirection === 'up' ? lastScaledAt : undefined),
     any: latest(ctx.state.lastEventAt, lastScaledAt),
