@@ -51,7 +51,7 @@ export interface AutoscalerSnapshot {
 }
 
 const overrideSchema = z
-  .object({ untilMs: z.number().int().positive().optional(), forMs: z.number().int().positive().optional() })
+  .strictObject({ untilMs: z.number().int().positive().optional(), forMs: z.number().int().positive().optional() })
   .refine((o) => (o.untilMs === undefined) !== (o.forMs === undefined), {
     message: 'expected exactly one of untilMs (a time) or forMs (a duration)',
   });

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { parseWith } from '../errors.js';
 import type { MetricReading, MetricSource } from '../metric.js';
 
-const schema = z.object({
+const schema = z.strictObject({
   counter: z.string().min(1),
   as: z.string().min(1),
   clock: z.custom<Clock>().optional(),

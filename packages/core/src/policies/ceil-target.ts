@@ -4,7 +4,7 @@ import type { Policy } from '../policy.js';
 import { definePolicy, fmt, Load, metricKey, nonNegative, policyOptions, positive, workers } from './common.js';
 
 const schema = z
-  .object({
+  .strictObject({
     metric: metricKey,
     perWorker: positive,
     scaleUpAbove: positive,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Policy, PolicyBounds, PolicyInput, Proposal } from '../policy.js';
 import { definePolicy, policyOptions } from './common.js';
 
-const schema = z.object({ mode: z.enum(['max', 'min', 'sum']).default('max') });
+const schema = z.strictObject({ mode: z.enum(['max', 'min', 'sum']).default('max') });
 
 /** Options of {@link combine}. */
 export interface CombineOptions {

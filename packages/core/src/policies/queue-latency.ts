@@ -3,7 +3,7 @@ import { add, ceil, cmp, div, mul } from '../exact.js';
 import type { Policy } from '../policy.js';
 import { definePolicy, fmt, metricKey, policyOptions, positive } from './common.js';
 
-const schema = z.object({
+const schema = z.strictObject({
   backlog: metricKey.default('ready'),
   arrivalRate: metricKey.optional(),
   oldestAge: metricKey.optional(),

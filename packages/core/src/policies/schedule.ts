@@ -16,7 +16,7 @@ const cron = z.string().refine(
 );
 
 const window = z
-  .object({
+  .strictObject({
     name: z.string().optional(),
     /** When the window opens. */
     cron,

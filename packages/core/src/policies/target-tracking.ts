@@ -6,11 +6,11 @@ import { definePolicy, fmt, metricKey, policyOptions, positive, workers } from '
 const tolerance = z.number().finite().min(0).max(1);
 
 const schema = z
-  .object({
+  .strictObject({
     metric: metricKey,
     targetValue: positive.optional(),
     averageValue: positive.optional(),
-    tolerance: z.union([tolerance, z.object({ up: tolerance.default(0.1), down: tolerance.default(0.1) })]).default(0.1),
+    tolerance: z.union([tolerance, z.strictObject({ up: tolerance.default(0.1), down: tolerance.default(0.1) })]).default(0.1),
     basis: z.enum(['current', 'ready']).default('current'),
   })
   .refine((o) => (o.targetValue === undefined) !== (o.averageValue === undefined), {

@@ -6,7 +6,7 @@ const comparators = { above: '>', below: '<', atLeast: '≥', atMost: '≤' } as
 type Comparator = keyof typeof comparators;
 
 const rule = z
-  .object({
+  .strictObject({
     metric: metricKey,
     above: z.number().finite().optional(),
     below: z.number().finite().optional(),
@@ -19,7 +19,7 @@ const rule = z
     message: 'expected exactly one of above, below, atLeast, atMost',
   });
 
-const schema = z.object({
+const schema = z.strictObject({
   up: z.array(rule).min(1, 'expected at least one up rule'),
   down: z.array(rule).min(1, 'expected at least one down rule'),
   step,

@@ -6,7 +6,7 @@ import { definePolicy, fmt, Load, metricKey, policyOptions, positive, step, step
 const fraction = z.number().finite().min(0).max(1_000);
 
 const schema = z
-  .object({
+  .strictObject({
     metric: metricKey,
     capacityPerWorker: positive,
     scaleUpAbove: fraction,

@@ -5,6 +5,8 @@ import type { Arrival } from './traces.js';
 
 /** Options of `simulate`. Times in ms. */
 export interface SimulateOptions {
+  /** A label for the run (a trace's name); not used by the simulation. */
+  name?: string;
   /** The Autoscaler's options, without `metrics`, `provider` and `clock` (the simulator supplies them). */
   autoscaler: Omit<AutoscalerOptions, 'metrics' | 'provider' | 'clock'>;
   /** The trace: `count` jobs arrive at `atMs` (see `constantArrivals`, `burstArrivals`, `diurnalArrivals`, `csvArrivals`). */
@@ -23,13 +25,14 @@ export interface SimulateOptions {
   stepMs?: number;
 }
 
-export const simulateSchema = z.object({
+export const simulateSchema = z.strictObject({
+  name: z.string().optional(),
   // Checked in full by the Autoscaler itself, which names the field.
   autoscaler: z.custom<SimulateOptions['autoscaler']>(
     (v) => typeof v === 'object' && v !== null,
     'expected Autoscaler options (policy, min, max…)',
   ),
-  arrivals: z.array(z.object({ atMs: z.number().int().min(0), count: z.number().int().min(0) })),
+  arrivals: z.array(z.strictObject({ atMs: z.number().int().min(0), count: z.number().int().min(0) })),
   serviceTimeMs: serviceTimeSchema,
   seed: z.number().int().default(1),
   startupMs: z.number().int().min(0).default(0),

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { parseWith } from '../errors.js';
 import type { LeaderElector } from '../leader.js';
 
-const optionsSchema = z.object({
+const optionsSchema = z.strictObject({
   clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function', 'expected a Clock').optional(),
   leaseMs: z.number().int().positive().default(15_000),
 });

@@ -3,7 +3,7 @@ import { type Clock, sleep, systemClock } from '../clock.js';
 import { fleetError, parseWith } from '../errors.js';
 import type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from '../provider.js';
 
-const optionsSchema = z.object({
+const optionsSchema = z.strictObject({
   name: z.string().default('memory'),
   initial: z.number().int().min(0).default(1),
   clock: z.custom<Clock>().optional(),

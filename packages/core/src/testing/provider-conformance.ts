@@ -57,7 +57,7 @@ export interface ProviderConformanceOptions<P extends ScalingProvider = ScalingP
 }
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
-const optionsSchema = z.object({
+const optionsSchema = z.strictObject({
   name: z.string().default('ScalingProvider'),
   create: fn,
   inspect: fn,

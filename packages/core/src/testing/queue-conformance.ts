@@ -35,7 +35,7 @@ export interface QueueConformanceOptions {
   leaseMs?: number;
 }
 
-const optionsSchema = z.object({
+const optionsSchema = z.strictObject({
   name: z.string().min(1).optional(),
   create: z.custom<QueueConformanceOptions['create']>((v) => typeof v === 'function', 'expected a function'),
   reset: z.custom<NonNullable<QueueConformanceOptions['reset']>>((v) => typeof v === 'function', 'expected a function').optional(),
