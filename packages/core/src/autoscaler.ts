@@ -4,7 +4,7 @@ import { type Clock, systemClock } from './clock.js';
 import { canScale, clearFailures, decide, recordFailure, recordScale } from './decide.js';
 import type { Decision, DecisionCode } from './decision.js';
 import { errorText, toError } from './error-text.js';
-import { parseWith } from './errors.js';
+import { fleetError, parseWith } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { MetricSource } from './metric.js';
 import { readMetrics } from './metrics/read.js';
@@ -84,6 +84,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly sources: readonly MetricSource[];
+  /** The keys the policy and the activation rule read: each tick without one is an outage to report. */
+  private readonly neededKeys: readonly string[];
   private state: ScalerState = initialState();
   private modes: Modes = {};
   private chain: Promise<unknown> = Promise.resolve();
@@ -105,6 +107,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     this.clock = this.options.clock ?? systemClock;
     this.logger = this.options.logger ?? silentLogger;
     this.sources = Array.isArray(this.options.metrics) ? this.options.metrics : [this.options.metrics as MetricSource];
+    const activation = this.options.activation?.metric;
+    this.neededKeys = [...new Set([...this.options.policy.keys, ...(activation ? [activation] : [])])];
   }
 
   /** Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip). */
@@ -252,6 +256,13 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     }
     const { metrics, problems } = await readMetrics(this.sources, this.clock, o.metricTimeoutMs, o.metricMaxAgeMs, o.signedMetrics);
     for (const p of problems) this.fail('metric', p.error, p.source);
+    // A key that no source gave while every source answered: a source silently dropped it, a failure to report too.
+    const sourceFailed = problems.some((p) => p.key === undefined);
+    for (const key of this.neededKeys) {
+      if (metrics[key] !== undefined || sourceFailed || problems.some((p) => p.key === key)) continue;
+      const names = this.sources.map((s) => `'${s.name}'`).join(', ');
+      this.fail('metric', fleetError('core', 'metric-failed', `no source gave metric '${key}' (sources: ${names})`));
+    }
     const now = this.clock.now();
     const input = {
       now,

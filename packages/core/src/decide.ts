@@ -50,11 +50,15 @@ export function decide(config: RuleConfig, state: ScalerState, input: DecideInpu
   const { current, max } = ctx;
 
   // 1. Metric health.
-  const missing = config.policy.keys.filter((k) => input.metrics[k] === undefined);
+  const policyMissing = config.policy.keys.filter((k) => input.metrics[k] === undefined);
+  // The activation metric counts too: read as zero while it is out, it would take the fleet to zero.
+  const activationKey = config.activation?.metric;
+  const activationMissing = activationKey !== undefined && input.metrics[activationKey] === undefined;
+  const missing = activationMissing && !policyMissing.includes(activationKey) ? [...policyMissing, activationKey] : policyMissing;
   const outageTicks = missing.length > 0 ? state.outageTicks + 1 : 0;
   let first: Step;
   // A partial policy (combine) still votes while some of its data is out; with all of it out, the outage rule applies.
-  const blind = missing.length > 0 && (!config.policy.partial || missing.length === config.policy.keys.length);
+  const blind = policyMissing.length > 0 && (!config.policy.partial || policyMissing.length === config.policy.keys.length);
   if (blind) first = onOutage({ ...config, max }, current, outageTicks, missing, input.metricErrors ?? []);
   else {
     const p = propose(config, ctx);
@@ -64,7 +68,8 @@ export function decide(config: RuleConfig, state: ScalerState, input: DecideInpu
   if (!blind && missing.length > 0) pushStep(steps, partialOutage(current, first.value, missing));
   const value = () => (steps[steps.length - 1] as Step).value;
   const active = isActive(ctx);
-  const idleSince = active ? undefined : (state.idleSince ?? input.now);
+  // Time with the activation metric out is not idle time: the idle clock neither starts nor resets.
+  const idleSince = activationMissing ? state.idleSince : active ? undefined : (state.idleSince ?? input.now);
 
   // 2. Bounds: out of bounds goes straight to the bound, past every later rule.
   let recommendations = state.recommendations;

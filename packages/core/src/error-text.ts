@@ -39,10 +39,18 @@ function isError(value: unknown): value is Error {
 }
 
 /**
- * Converts any thrown value to an `Error`, once, where it is caught: an `Error` is returned as it is; anything else
- * becomes a {@link FleetError} with the given code, the value's {@link errorText} as message and the value as `cause`.
+ * Converts any thrown value to an `Error`, once, where it is caught, with a message safe to show: an `Error` whose
+ * message carries no secret is returned as it is; one whose message quotes URL credentials or query values is
+ * wrapped in a {@link FleetError} with the redacted message, its own `code` if it has one, and itself as `cause`;
+ * anything else becomes a FleetError with the given code, the value's {@link errorText} as message and the value as
+ * `cause`.
  */
 export function toError(value: unknown, scope: string, code: FleetErrorCode): Error {
-  if (isError(value)) return value;
+  if (isError(value)) {
+    const clean = redactSecrets(value.message);
+    if (clean === value.message) return value;
+    const own = (value as { code?: unknown }).code;
+    return new FleetError(typeof own === 'string' ? (own as FleetErrorCode) : code, clean, { cause: value });
+  }
   return new FleetError(code, `[fleet] [${scope}] ${errorText(value)}`, { cause: value });
 }

@@ -44,6 +44,13 @@ describe('toError', () => {
     const e = new TypeError('t');
     expect(toError(e, 'core', 'metric-failed')).toBe(e);
   });
+  it('wraps an Error whose message quotes a secret, keeping its code and itself as cause', () => {
+    const e = Object.assign(new Error('GET https://u:pw@h.test/?api_key=SECRET failed'), { code: 'ECONNREFUSED' });
+    const safe = toError(e, 'core', 'metric-failed');
+    expect(safe.message).toBe('GET https://***@h.test/?api_key=*** failed');
+    expect((safe as { code?: string }).code).toBe('ECONNREFUSED');
+    expect(safe.cause).toBe(e);
+  });
   it('wraps anything else with a code and the value as cause', () => {
     const thrown = Object.create(null);
     const e = toError(thrown, 'core', 'metric-failed');

@@ -89,6 +89,43 @@ describe('a partial policy under a partial outage', () => {
   });
 });
 
+describe('an activation metric in outage (found by the adversarial property test)', () => {
+  it('never takes the fleet to zero, and its outage is reported', async () => {
+    const clock = new FakeClock(T0);
+    const wake: MetricSource = {
+      name: 'wake',
+      read: async () => {
+        throw new Error('wake metric down');
+      },
+    };
+    const scaler = new Autoscaler({
+      clock,
+      metrics: [fixedMetric({ desired: 0 }), wake],
+      provider: memoryProvider({ clock, initial: 1 }),
+      policy: followMetric(),
+      min: 0,
+      max: 5,
+      cooldown: { down: 0 },
+      activation: { metric: 'wake', above: 0 },
+    });
+    const errors: string[] = [];
+    scaler.on('error', (e) => errors.push(e.error.message));
+    for (let i = 0; i < 3; i++) {
+      expect(await scaler.evaluate()).toMatchObject({ to: 1, code: 'metric-outage' });
+      await clock.advance(60_000);
+    }
+    expect(errors.some((m) => m.includes('wake metric down'))).toBe(true);
+  });
+});
+
+describe('a metric key that no source gives', () => {
+  it('is an outage with an error event naming the key', async () => {
+    const { scaler, errors } = scalerWith({ metrics: fixedMetric({ other: 3 }) });
+    expect(await scaler.evaluate()).toMatchObject({ code: 'metric-outage', to: 5 });
+    expect(errors).toEqual([{ phase: 'metric', message: "[fleet] [core] no source gave metric 'desired' (sources: 'fixed')" }]);
+  });
+});
+
 describe('a negative reading', () => {
   it('is an outage of its key: hold, with an error event naming the key', async () => {
     const { scaler, errors } = scalerWith({ metrics: fixedMetric({ desired: -1 }), cooldown: { down: 0 } });

@@ -7,6 +7,8 @@ import { withTimeout } from '../timeout.js';
 /** Why a source's reading could not be used. */
 export interface MetricProblem {
   source: string;
+  /** The key whose value was unusable; absent when the whole source failed. */
+  key?: string;
   error: Error;
 }
 
@@ -44,12 +46,14 @@ function usable(
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       problems.push({
         source: source.name,
+        key,
         error: fleetError('core', 'metric-failed', `metric '${key}' from '${source.name}' is ${String(value)}, not a finite number`),
       });
     } else if (value < 0 && !signed.includes(key)) {
       // A count, an age or a rate below zero means a broken source: read as zero it would shrink the fleet.
       problems.push({
         source: source.name,
+        key,
         error: fleetError(
           'core',
           'metric-failed',
@@ -59,6 +63,7 @@ function usable(
     } else if (limit !== undefined && at !== undefined && (typeof at !== 'number' || !Number.isFinite(at) || now - at > limit)) {
       problems.push({
         source: source.name,
+        key,
         error: fleetError(
           'core',
           'metric-failed',
