@@ -42,7 +42,7 @@ export interface DockerProviderOptions {
   drainTimeoutMs?: number;
   /** The variable that carries the worker's index (1, 2, …), e.g. S1's `WARMUP_WORKER_ID`. @default 'WORKER_ID' */
   workerIdEnv?: string;
-  /** Replace containers of the group that exited or died (not the ones removed by someone) at each `status()`. @default true */
+  /** Leave members that exited or died out of `target`, so the next `scaleTo` replaces them under their index (not the ones removed by someone). @default true */
   replaceDead?: boolean;
   /** How many containers are created, started or stopped at once (at most 8). @default 4 */
   concurrency?: number;

@@ -64,6 +64,14 @@ export function swarmProvider(options: SwarmProviderOptions): ScalingProvider & 
       PreviousSpec?: Dockerode.ServiceSpec;
       UpdatedAt?: string;
     };
+    // The engine also answers a lookup with a service whose id merely starts with what it was given: that one is
+    // someone else's, and scaling it would change a fleet this provider was never pointed at.
+    if (info.ID !== o.service && info.Spec?.Name !== o.service)
+      throw fleetError(
+        SCOPE,
+        'provider-failed',
+        `no service is named ${o.service}: the engine matched ${info.Spec?.Name ?? 'a service'} (${info.ID}) by the start of its id; left alone: give the service's full name or id`,
+      );
     const replicas = replicasOf(info.Spec);
     if (replicas === undefined)
       throw fleetError(SCOPE, 'not-supported', `service ${o.service} is not in replicated mode (global services cannot be scaled)`);

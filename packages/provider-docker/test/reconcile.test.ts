@@ -64,7 +64,8 @@ describe.skipIf(noEngine)('dockerProvider: reconcile with what others do', () =>
 
     const beforeAdd = Date.now();
     const added = await engine().docker.createContainer({
-      name: 'outside-by-hand',
+      // By hand the way the provider names its own: a container belongs to the group by its name and both labels.
+      name: 'outside-7',
       Image: TEST_IMAGE,
       Labels: { 'fleet.group': 'outside', 'fleet.index': '7' },
       HostConfig: { NetworkMode: 'none' },

@@ -1,3 +1,4 @@
+import { isFleetError } from '@fleet/core';
 import { providerConformance } from '@fleet/core/testing';
 import type Dockerode from 'dockerode';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +100,20 @@ describe.skipIf(noEngine)('swarmProvider on a single-node swarm of the isolated 
     const status = await provider.status(signal);
     expect(status).toMatchObject({ target: 1, lastScaleDirection: 'down' });
     expect(status.lastScaledAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it('a name that is only the start of another service’s id is refused, and that service is left as it is', async () => {
+    const name = await createService(1);
+    const before = await engine().docker.getService(name).inspect();
+    const prefix = (before.ID as string).slice(0, 6);
+    const provider = swarmProvider({ service: prefix, docker: { socketPath: engine().socket }, max: 5 });
+    for (const call of [() => provider.status(signal), () => provider.scaleTo(3, { reason: 'test', signal })]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(isFleetError(error, 'provider-failed')).toBe(true);
+      expect((error as Error).message).toContain(`no service is named ${prefix}: the engine matched ${name} (${before.ID})`);
+    }
+    const after = await engine().docker.getService(name).inspect();
+    expect(after.Version.Index).toBe(before.Version.Index);
+    expect(after.Spec.Mode.Replicated.Replicas).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ export interface TestRule {
   verbs: string[];
   apiGroups: string[];
   resources: string[];
+  resourceNames?: string[];
 }
 
 export interface TestCluster {

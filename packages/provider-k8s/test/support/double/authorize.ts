@@ -7,6 +7,8 @@ export interface Rule {
   apiGroups: string[];
   /** With subresources: `deployments/scale`. */
   resources: string[];
+  /** Only these objects, as a Role's `resourceNames`: a request without a name (list, create) never matches. */
+  resourceNames?: string[];
   namespace: string;
 }
 
@@ -34,7 +36,12 @@ export function verbOf(method: string, name: string | undefined): string {
 export function authorize(user: User, a: Attributes): void {
   if (user.admin) return;
   const allowed = user.rules.some(
-    (r) => r.namespace === a.namespace && r.verbs.includes(a.verb) && r.apiGroups.includes(a.group) && r.resources.includes(a.resource),
+    (r) =>
+      r.namespace === a.namespace &&
+      r.verbs.includes(a.verb) &&
+      r.apiGroups.includes(a.group) &&
+      r.resources.includes(a.resource) &&
+      (!r.resourceNames?.length || (a.name !== undefined && r.resourceNames.includes(a.name))),
   );
   if (allowed) return;
   const object = `${a.resource.split('/')[0]}${a.group ? `.${a.group}` : ''}${a.name ? ` "${a.name}"` : ''}`;
