@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { errorText, toError } from '../error-text.js';
 import { fleetError } from '../errors.js';
 import type { MetricReading, MetricSource } from '../metric.js';
 import { withTimeout } from '../timeout.js';
@@ -74,10 +75,11 @@ export async function readMetrics(
     const source = sources[i] as MetricSource;
     if (r.status === 'fulfilled') usable(source, r.value, now, maxAgeMs, metrics, problems);
     else {
-      const error = r.reason instanceof Error ? r.reason : new Error(String(r.reason));
+      // Whatever was thrown (a string, an object, one whose toString throws) becomes text once, redacted.
+      const error = toError(r.reason, 'core', 'metric-failed');
       problems.push({
         source: source.name,
-        error: fleetError('core', 'metric-failed', `metric source '${source.name}' failed: ${error.message}`, error),
+        error: fleetError('core', 'metric-failed', `metric source '${source.name}' failed: ${errorText(r.reason)}`, error),
       });
     }
   });
