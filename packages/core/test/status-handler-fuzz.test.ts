@@ -56,6 +56,8 @@ const suffix = fc.oneof(
     piece('#frag', { keeps: true }),
     piece('/..', { keeps: false }),
     piece('%00', { keeps: false }),
+    piece('%C3%A9%E2%80%AE', { keeps: false }),
+    piece('/%2e%2e', { keeps: false }),
     piece('\u00e9', { keeps: false }, 400),
     piece('\u0000', { keeps: false }, 400),
     piece(' x', { keeps: false }, 400),
