@@ -23,7 +23,7 @@ const OPTIONS = {
   check: { 'env-prefix': text },
   simulate: { ...simulation, policy: text, svg: text },
   compare: { ...simulation, policy: { type: 'string', multiple: true } },
-  status: { token: text, trigger: { type: 'boolean' } },
+  status: { token: text, trigger: { type: 'boolean' }, 'timeout-ms': text },
 } as const;
 
 const usage = (message: string) => fleetError('cli', 'invalid-options', message);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fleetError } from '@fleet/core';
+import { errorText, fleetError } from '@fleet/core';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig, type ResolvedConfig } from './config-schema.js';
-import { envKeyOf, fromEnv } from './env.js';
+import { envKeyOf, fromEnv, isForbiddenKey } from './env.js';
 
 /** Where a configuration came from, for error messages: a file path, or the environment prefix. */
 export interface ConfigSource {
@@ -33,7 +33,11 @@ async function readFile(path: string): Promise<unknown> {
   throw new Error(`unknown config format '${ext}': use .json, .yaml, .yml, .js, .mjs, .cjs or .ts`);
 }
 
-/** Replaces every string `env:NAME` with the variable's value, so secrets stay out of config files. */
+/**
+ * Replaces every string `env:NAME` with the variable's value, so secrets stay out of config files, and refuses a
+ * `__proto__`, `constructor` or `prototype` key (JSON and YAML keep them as plain keys, which later copies would
+ * turn into a prototype).
+ */
 function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
   if (typeof value === 'string' && value.startsWith('env:')) {
     const name = value.slice(4);
@@ -43,7 +47,10 @@ function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[] =
   }
   if (Array.isArray(value)) return value.map((v, i) => resolveEnvRefs(v, env, [...path, String(i)]));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvRefs(v, env, [...path, k])]));
+    const entries = Object.entries(value);
+    const forbidden = entries.find(([k]) => isForbiddenKey(k));
+    if (forbidden) throw new Error(`${[...path, forbidden[0]].join('.')}: the key ${forbidden[0]} is not allowed (it names no option)`);
+    return Object.fromEntries(entries.map(([k, v]) => [k, resolveEnvRefs(v, env, [...path, k])]));
   }
   return value;
 }
@@ -64,7 +71,7 @@ export async function loadConfig(
   try {
     raw = resolveEnvRefs(file ? await readFile(resolve(file)) : fromEnv(env, prefix), env);
   } catch (error) {
-    throw fleetError('cli', 'invalid-options', `${source.where}: ${(error as Error).message}`, error);
+    throw fleetError('cli', 'invalid-options', `${source.where}: ${errorText(error).replace(/^\[fleet\] \[[\w-]+\] /, '')}`, error);
   }
   const parsed = parseConfig(raw);
   if (!parsed.success) {

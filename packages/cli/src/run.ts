@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   Autoscaler,
   type AutoscalerOptions,
+  errorText,
   fleetError,
   type Logger,
   type PromClient,
@@ -65,7 +66,7 @@ export async function runDaemon(
   autoscaler.on('decision', (d) =>
     logger.info({ event: 'decision', action: d.action, from: d.from, to: d.to, code: d.code, metrics: d.metrics }, d.reason),
   );
-  autoscaler.on('error', (e) => logger.warn({ event: 'error', phase: e.phase, source: e.source, err: e.error }, e.error.message));
+  autoscaler.on('error', (e) => logger.warn({ event: 'error', phase: e.phase, source: e.source, err: e.error }, errorText(e.error)));
   autoscaler.on('leader', (e) => logger.info({ event: 'leader', ...e }, e.leading ? 'leading' : 'following'));
 
   const servers: Server[] = [];
@@ -86,7 +87,8 @@ export async function runDaemon(
     }
     prometheusCollector(autoscaler, { client });
     const server = createServer(async (req, res) => {
-      if (new URL(req.url ?? '/', 'http://x').pathname !== prometheus.path) return void res.writeHead(404).end();
+      // The target read as a path only: a URL parser would take `//host/metrics` for a host and the path /metrics.
+      if ((req.url ?? '').split(/[?#]/)[0] !== prometheus.path) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': client.register.contentType }).end(await client.register.metrics());
     });
     metricsUrl = `${await listen(server, prometheus.port, prometheus.host)}${prometheus.path}`;

@@ -35,17 +35,35 @@ export function fleetError(scope: string, code: FleetErrorCode, message: string,
   return new FleetError(code, `[fleet] [${scope}] ${redactSecrets(message)}`, cause === undefined ? undefined : { cause });
 }
 
-/** Describes a value for an error message: `-5 (number)`, `"x" (string)`. */
-export function describeValue(value: unknown): string {
+/**
+ * Describes a value for an error message: `-5 (number)`, `"x" (string)`. With `hidden`, the value itself is never
+ * shown, only its kind: `(a string of 7 characters, hidden)`.
+ */
+export function describeValue(value: unknown, options: { hidden?: boolean } = {}): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'symbol') return `${String(value)} (symbol)`;
-  if (typeof value === 'bigint') return `${value}n (bigint)`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';
+  if (options.hidden) {
+    return typeof value === 'string' ? `(a string of ${value.length} characters, hidden)` : `(a ${typeof value}, hidden)`;
+  }
+  if (typeof value === 'symbol') return `${String(value)} (symbol)`;
+  if (typeof value === 'bigint') return `${value}n (bigint)`;
   if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (number)`;
   return `${JSON.stringify(value)} (${typeof value})`;
+}
+
+/** Option keys whose values are secrets wherever they appear: `token`, `adminToken`, `headers.authorization`, … */
+const SECRET_KEY = /token|secret|password|api[-_]?key|authorization|connection[-_]?string/i;
+
+/**
+ * Whether the value at `path` must not be quoted: a key on the path names a secret, or the value carries one (a URL
+ * with credentials or query values, which {@link redactSecrets} would change).
+ */
+function isSecret(path: readonly PropertyKey[], value: unknown): boolean {
+  if (path.some((key) => typeof key === 'string' && SECRET_KEY.test(key))) return true;
+  return typeof value === 'string' && redactSecrets(value) !== value;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -61,6 +79,9 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * Parses `input` with a zod schema. On failure throws a FleetError `invalid-options` whose message names
  * every offending path, what was expected, and what was given, e.g.
  * `[fleet] [core] invalid Autoscaler options: cooldown.down: Too small: expected number to be >=0, got -5 (number)`.
+ * A secret's value is never quoted, only its kind (`token: …, got (a string of 7 characters, hidden)`): a value is
+ * secret when a key on its path matches `token`, `secret`, `password`, `api_key`/`apiKey`, `authorization` or
+ * `connectionString` (any case), or when it is a string that carries URL credentials or query values.
  */
 export function parseWith<S extends z.ZodType>(
   schema: S,
@@ -73,10 +94,9 @@ export function parseWith<S extends z.ZodType>(
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const path = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
-    const given =
-      issue.code === 'invalid_type' || issue.code === 'custom' || issue.code === 'too_small' || issue.code === 'too_big'
-        ? `, got ${describeValue(valueAt(input, issue.path))}`
-        : '';
+    const quoted = issue.code === 'invalid_type' || issue.code === 'custom' || issue.code === 'too_small' || issue.code === 'too_big';
+    const value = quoted ? valueAt(input, issue.path) : undefined;
+    const given = quoted ? `, got ${describeValue(value, { hidden: isSecret(issue.path, value) })}` : '';
     return `${path}${issue.message}${given}`;
   });
   throw fleetError(scope, code, `invalid ${what}: ${lines.join('; ')}`, result.error);

@@ -30,9 +30,11 @@ Prints the timeline (one row per tick) and the summary.`,
 Runs each policy on the same trace and prints one table: p50/p95/max wait, worker-seconds, peak workers,
 scale events, flaps. Without --policy, compares S0's original rule, S2's step rule, HPA-style target tracking
 and the recommended default. --policy, --trace and the CSV options are as for fleet simulate.`,
-  status: `usage: fleet status <url> [--token <token>] [--trigger]
+  status: `usage: fleet status <url> [--token <token>] [--trigger] [--timeout-ms 10000]
 
 Prints the status endpoint's JSON (e.g. http://127.0.0.1:8080/api/auto-scaler/status). The token comes from
 --token or FLEET_TOKEN and is sent as a bearer token; --trigger POSTs to the sibling /trigger route and prints
-the Decision of the tick it ran.`,
+the Decision of the tick it ran. Redirects are not followed (the token goes only to the URL given); no answer
+within --timeout-ms, a non-2xx, more than 1 MiB, or JSON that is not a status or a Decision exits 1 with one line.
+The token is never printed.`,
 };
