@@ -68,7 +68,7 @@ describe('runWorker', () => {
       [4, 2],
       [2, 0],
     ]);
-    expect(clock.pendingTimers).toBe(1 + 2); // waitForJobs, and one lease extension per running job
+    expect(clock.pendingTimers).toBe(1 + 2 + 2); // waitForJobs, and one lease extension and one time limit per running job
     await enqueue(queue, 1);
     await flushPromises();
     expect(calls.slice(2)).toEqual([
@@ -397,9 +397,11 @@ describe('runWorker in a real process', () => {
     return { code, lines: out.trim().split('\n'), err };
   }
 
-  for (const [how, stop, ipc] of [
-    ['SIGTERM', (c: ReturnType<typeof spawn>) => c.kill('SIGTERM'), false],
-    ["PM2's shutdown message", (c: ReturnType<typeof spawn>) => c.send?.('shutdown'), true],
+  for (const [how, stop, ipc, reason] of [
+    ['SIGTERM', (c: ReturnType<typeof spawn>) => c.kill('SIGTERM'), false, 'SIGTERM'],
+    ["PM2's shutdown message", (c: ReturnType<typeof spawn>) => c.send?.('shutdown'), true, 'shutdown'],
+    // The parent that forked it is gone (exited, killed): its IPC channel closes and the worker must not run on.
+    ["the parent's IPC channel closing", (c: ReturnType<typeof spawn>) => c.disconnect?.(), true, 'disconnect'],
   ] as const) {
     it(`on ${how} finishes the running job, then exits 0`, async () => {
       const { code, lines, err } = await runUntilStarted(stop, ipc);
@@ -408,6 +410,7 @@ describe('runWorker in a real process', () => {
       expect(lines[0]).toBe('[fleet] worker ai-bot-worker-3 started (concurrency 1, lease 30s, drain 5s)');
       const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
       expect(at('[fleet] worker ai-bot-worker-3 draining')).toBeGreaterThan(at('job-start'));
+      expect(lines[at('[fleet] worker ai-bot-worker-3 draining')]).toContain(`(${reason})`);
       expect(at('job-end')).toBeGreaterThan(at('[fleet] worker ai-bot-worker-3 draining'));
       expect(at('job-done')).toBeGreaterThan(at('job-end'));
       expect(lines.at(-2)).toBe('stopped: 1 done, 0 abandoned');
