@@ -102,4 +102,17 @@ describe('threadProvider as a pool', () => {
     expect(await p.run('fine')).toBe('ok');
     expect(exits).toEqual([]);
   });
+
+  it('a thread that throws null at start neither crashes the host nor loses the reason: the error event quotes it', async () => {
+    const p = threadProvider({
+      file: new URL('./fixtures/thread-throws-null.mjs', import.meta.url),
+      restart: { baseMs: 10, maxUnstable: 2 },
+    });
+    pools.push(p);
+    const errors: Error[] = [];
+    p.on('error', ({ error }) => errors.push(error));
+    await p.scaleTo(1, request());
+    expect(await until(() => errors.length === 1, 5_000)).toBe(true);
+    expect(errors[0]?.message).toMatch(/exited 2 times in a row .*; last error: null\); it is no longer restarted$/);
+  });
 });
