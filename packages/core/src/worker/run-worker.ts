@@ -30,9 +30,10 @@ const AUTO_PREFETCH_BELOW_MS = 10;
 
 /**
  * Runs jobs from a ClaimQueue: claims as many as it has free slots, extends each lease while its handler runs,
- * completes on success and fails on a throw. On `stop()`, SIGINT, SIGTERM or PM2's `shutdown` message it stops
- * claiming and lets running handlers finish within `drainTimeoutMs`; the rest are aborted and left to their lease,
- * so another worker takes them when it expires: nothing is lost.
+ * completes on success and fails on a throw or when the handler outlives `jobTimeoutMs`. On `stop()`, SIGINT,
+ * SIGTERM, PM2's `shutdown` message or the loss of its parent's IPC channel it stops claiming and lets running
+ * handlers finish within `drainTimeoutMs`; the rest are aborted and left to their lease, so another worker takes
+ * them when it expires: nothing is lost.
  *
  * @example
  * const worker = runWorker({ queue, concurrency: 2, handler: async (job, { signal }) => reply(job.payload, signal) });
