@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../src/clock.js';
 import { fleetError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
@@ -375,12 +375,18 @@ describe('runWorker', () => {
 
 describe('runWorker in a real process', () => {
   const fixture = fileURLToPath(new URL('./fixtures/signal-worker.ts', import.meta.url));
+  const started: ReturnType<typeof spawn>[] = [];
+  // A worker that failed to stop must not outlive a failed case.
+  afterEach(() => {
+    for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
 
   async function runUntilStarted(stop: (child: ReturnType<typeof spawn>) => void, ipc = false) {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       env: { ...process.env, WORKER_ID: 'ai-bot-worker-3', JOB_MS: '400' },
       stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
+    started.push(child);
     let out = '';
     let err = '';
     child.stderr?.on('data', (d) => (err += d));
