@@ -423,4 +423,20 @@ describe('runWorker in a real process', () => {
       expect(lines.at(-1)).toBe('exit 0');
     });
   }
+
+  it('drains and exits when its parent was already gone by the time the worker started (a missed disconnect)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      env: { ...process.env, WORKER_ID: 'ai-bot-worker-4', START_AFTER_MS: '1500' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    started.push(child);
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.disconnect();
+    expect(await exited).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines.some((l) => l.startsWith('[fleet] worker ai-bot-worker-4 draining (disconnect)'))).toBe(true);
+    expect(lines.at(-1)).toBe('exit 0');
+  });
 });

@@ -21,8 +21,13 @@ export function onShutdown(onStop: (reason: StopReason) => void): () => void {
   process.on('message', onMessage);
   // Only a process that has a channel now can lose it; without one, 'disconnect' never fires.
   const tied = process.connected === true;
+  let removed = false;
   if (tied) process.on('disconnect', onDisconnect);
+  // Forked with a channel that is already closed: the parent died while this process was starting (an ES module
+  // that loads for a while can miss the 'disconnect' event), so it is gone just the same. After the caller returns.
+  else if (typeof process.send === 'function') process.nextTick(() => removed || onDisconnect());
   return () => {
+    removed = true;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('message', onMessage);
