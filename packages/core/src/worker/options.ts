@@ -59,7 +59,9 @@ export interface RunWorkerOptions<P = unknown> {
   logger?: Logger;
   /**
    * Drain on SIGINT, SIGTERM, PM2's `shutdown` message, and when the IPC channel to the parent process closes (the
-   * parent that forked this worker exited or was killed: nobody is left to stop it). @default true
+   * parent that forked this worker exited or was killed: nobody is left to stop it), also when it was already closed
+   * as the worker started. A process that closes its own channel on purpose and then runs a worker sets this to
+   * `false` and handles its signals itself. @default true
    */
   handleSignals?: boolean;
   /** After a drain that a signal started, `process.exit(0)`. A `stop()` you call never exits. @default true */
