@@ -8,6 +8,7 @@ export type FleetErrorCode =
   | 'lease-lost'
   | 'timeout'
   | 'aborted'
+  | 'job-failed'
   | 'metric-failed'
   | 'provider-failed'
   | 'not-supported';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../src/clock.js';
 import { fleetError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
@@ -68,7 +68,7 @@ describe('runWorker', () => {
       [4, 2],
       [2, 0],
     ]);
-    expect(clock.pendingTimers).toBe(1 + 2); // waitForJobs, and one lease extension per running job
+    expect(clock.pendingTimers).toBe(1 + 2 + 2); // waitForJobs, and one lease extension and one time limit per running job
     await enqueue(queue, 1);
     await flushPromises();
     expect(calls.slice(2)).toEqual([
@@ -375,12 +375,18 @@ describe('runWorker', () => {
 
 describe('runWorker in a real process', () => {
   const fixture = fileURLToPath(new URL('./fixtures/signal-worker.ts', import.meta.url));
+  const started: ReturnType<typeof spawn>[] = [];
+  // A worker that failed to stop must not outlive a failed case.
+  afterEach(() => {
+    for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
 
   async function runUntilStarted(stop: (child: ReturnType<typeof spawn>) => void, ipc = false) {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       env: { ...process.env, WORKER_ID: 'ai-bot-worker-3', JOB_MS: '400' },
       stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
+    started.push(child);
     let out = '';
     let err = '';
     child.stderr?.on('data', (d) => (err += d));
@@ -397,9 +403,11 @@ describe('runWorker in a real process', () => {
     return { code, lines: out.trim().split('\n'), err };
   }
 
-  for (const [how, stop, ipc] of [
-    ['SIGTERM', (c: ReturnType<typeof spawn>) => c.kill('SIGTERM'), false],
-    ["PM2's shutdown message", (c: ReturnType<typeof spawn>) => c.send?.('shutdown'), true],
+  for (const [how, stop, ipc, reason] of [
+    ['SIGTERM', (c: ReturnType<typeof spawn>) => c.kill('SIGTERM'), false, 'SIGTERM'],
+    ["PM2's shutdown message", (c: ReturnType<typeof spawn>) => c.send?.('shutdown'), true, 'shutdown'],
+    // The parent that forked it is gone (exited, killed): its IPC channel closes and the worker must not run on.
+    ["the parent's IPC channel closing", (c: ReturnType<typeof spawn>) => c.disconnect?.(), true, 'disconnect'],
   ] as const) {
     it(`on ${how} finishes the running job, then exits 0`, async () => {
       const { code, lines, err } = await runUntilStarted(stop, ipc);
@@ -408,10 +416,27 @@ describe('runWorker in a real process', () => {
       expect(lines[0]).toBe('[fleet] worker ai-bot-worker-3 started (concurrency 1, lease 30s, drain 5s)');
       const at = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
       expect(at('[fleet] worker ai-bot-worker-3 draining')).toBeGreaterThan(at('job-start'));
+      expect(lines[at('[fleet] worker ai-bot-worker-3 draining')]).toContain(`(${reason})`);
       expect(at('job-end')).toBeGreaterThan(at('[fleet] worker ai-bot-worker-3 draining'));
       expect(at('job-done')).toBeGreaterThan(at('job-end'));
       expect(lines.at(-2)).toBe('stopped: 1 done, 0 abandoned');
       expect(lines.at(-1)).toBe('exit 0');
     });
   }
+
+  it('drains and exits when its parent was already gone by the time the worker started (a missed disconnect)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      env: { ...process.env, WORKER_ID: 'ai-bot-worker-4', START_AFTER_MS: '1500' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    started.push(child);
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.disconnect();
+    expect(await exited).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines.some((l) => l.startsWith('[fleet] worker ai-bot-worker-4 draining (disconnect)'))).toBe(true);
+    expect(lines.at(-1)).toBe('exit 0');
+  });
 });

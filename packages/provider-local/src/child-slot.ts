@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { fleetError } from '@fleet/core';
 import { backoffMs, SCOPE } from './common.js';
+import { HOST_TIE_FD, hostTieExecArgv } from './host-tie.js';
 import { pipePrefixed } from './line-prefix.js';
 
 /** How a slot starts its process and when it gives up; resolved from the provider's options. */
@@ -61,14 +62,17 @@ export class ChildSlot {
     this.state = 'running';
     this.ready = false;
     this.startedAt = Date.now();
+    const output = c.output === 'inherit' ? 'inherit' : 'pipe';
     const child = fork(c.script, c.args, {
       cwd: c.cwd,
       env: { ...process.env, ...c.env, WORKER_ID: this.id },
-      execArgv: c.execArgv,
-      stdio: c.output === 'inherit' ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [...hostTieExecArgv(c.drainTimeoutMs), ...c.execArgv],
+      // The last pipe is the tie: only this process holds its other end (see host-tie.ts).
+      stdio: ['ignore', output, output, 'ipc', 'pipe'],
       serialization: 'json',
     });
     this.child = child;
+    child.stdio[HOST_TIE_FD]?.on('error', () => {});
     this.listener.spawn(this);
     if (c.output === 'prefix' && child.stdout && child.stderr) {
       pipePrefixed(child.stdout, c.stdout, `[${this.id}] `);

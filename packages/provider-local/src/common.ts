@@ -1,4 +1,4 @@
-import { type FleetStatus, parseWith, type ScaleDirection } from '@fleet/core';
+import { type FleetStatus, MAX_TIMER_MS, parseWith, type ScaleDirection, tooLongForTimer } from '@fleet/core';
 import { z } from 'zod';
 
 /** The scope in this package's error messages: `[fleet] [provider-local] …`. */
@@ -6,6 +6,9 @@ export const SCOPE = 'provider-local';
 
 /** Milliseconds: a finite number >= 0. */
 export const ms = z.number().finite().min(0);
+
+/** Milliseconds that feed a timer: Node fires a delay above 2^31 − 1 ms after 1 ms, so a longer one is refused. */
+export const timerMs = ms.max(MAX_TIMER_MS, tooLongForTimer);
 
 /** Fleet bounds shared by both providers: `min <= max`, checked with the field named. */
 export const boundsShape = {
@@ -19,13 +22,13 @@ export const boundsShape = {
  */
 export const lifecycleShape = {
   initial: z.number().int().min(0).optional(),
-  drainTimeoutMs: ms.default(30_000),
+  drainTimeoutMs: timerMs.default(30_000),
   waitReady: z.boolean().default(false),
-  readyGraceMs: ms.default(0),
+  readyGraceMs: timerMs.default(0),
   restart: z
     .strictObject({
-      baseMs: ms.default(100),
-      maxMs: ms.default(30_000),
+      baseMs: timerMs.default(100),
+      maxMs: timerMs.default(30_000),
       minUptimeMs: ms.default(1_000),
       maxUnstable: z.number().int().min(1).default(5),
     })

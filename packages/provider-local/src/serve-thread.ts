@@ -1,5 +1,5 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { fleetError } from '@fleet/core';
+import { errorText, fleetError } from '@fleet/core';
 import { SCOPE } from './common.js';
 import { isTask, type ResultMessage } from './protocol.js';
 
@@ -50,7 +50,8 @@ export function serveThread<T = unknown, R = unknown>(handler: (payload: T) => P
     try {
       answer = { type: 'fleet:result', id: message.id, ok: true, value: await handler(message.payload as T) };
     } catch (error) {
-      answer = { type: 'fleet:result', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      // errorText never throws: String() of a null-prototype object would, and the task would never be answered.
+      answer = { type: 'fleet:result', id: message.id, ok: false, error: errorText(error) };
     }
     inFlight--;
     port.postMessage(answer);

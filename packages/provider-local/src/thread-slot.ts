@@ -1,5 +1,5 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { fleetError } from '@fleet/core';
+import { errorText, fleetError } from '@fleet/core';
 import { backoffMs, SCOPE } from './common.js';
 
 /** How a thread slot starts its thread and when it gives up. */
@@ -67,8 +67,9 @@ export class ThreadSlot {
       }
       this.listener.message(this, message);
     });
-    worker.on('error', (error) => {
-      this.lastError = error.message;
+    // A thread may throw anything (`throw null`): its text is read with errorText, which never throws in this process.
+    worker.on('error', (error: unknown) => {
+      this.lastError = errorText(error);
     });
     worker.on('exit', (code) => this.exited(worker, code));
     if (!c.waitReady && c.readyGraceMs === 0) this.ready = true;

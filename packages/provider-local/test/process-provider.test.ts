@@ -89,12 +89,13 @@ describe('processProvider', () => {
 
   it('stops with SIGTERM, then SIGKILL once drainTimeoutMs has passed', async () => {
     const script = fixture('ignore-sigterm.mjs');
-    const provider = make({ script, drainTimeoutMs: 600 });
+    const provider = make({ script, drainTimeoutMs: 600, waitReady: true });
     const exits: { signal: string | null; at: number }[] = [];
     provider.on('exit', ({ signal }) => exits.push({ signal, at: Date.now() }));
     await provider.scaleTo(1, request());
     await until(() => childrenRunning(script).length === 1);
-    await sleep(200); // let the script install its SIGTERM handler
+    // The script says ready once its SIGTERM handler is installed (a fixed sleep raced a slow start on a busy host).
+    await until(async () => (await provider.status(request().signal)).ready === 1);
     const stoppedAt = Date.now();
     await provider.scaleTo(0, request());
     await sleep(300);

@@ -86,4 +86,33 @@ describe('threadProvider as a pool', () => {
     expect(() => threadProvider({ file, min: 3, max: 1 })).toThrow(/min: expected min <= max \(1\), got 3/);
     expect(() => threadProvider({ file, drainTimeoutMs: -5 })).toThrow(/drainTimeoutMs: Too small/);
   });
+
+  it('a task whose handler throws a value that is not an Error fails with a readable message; the thread serves on', async () => {
+    const p = threadProvider({ file: new URL('./fixtures/thread-throws.mjs', import.meta.url), name: 'x', waitReady: true });
+    pools.push(p);
+    await p.scaleTo(1, request());
+    await until(async () => (await p.status(request().signal)).ready === 1, 5_000);
+    const exits: number[] = [];
+    p.on('exit', ({ code }) => exits.push(code));
+    await expect(p.run('null-prototype')).rejects.toMatchObject({
+      code: 'provider-failed',
+      message: '[fleet] [provider-local] x-1: the task failed: a thrown object that cannot be printed',
+    });
+    await expect(p.run('unprintable')).rejects.toMatchObject({ code: 'provider-failed' });
+    expect(await p.run('fine')).toBe('ok');
+    expect(exits).toEqual([]);
+  });
+
+  it('a thread that throws null at start neither crashes the host nor loses the reason: the error event quotes it', async () => {
+    const p = threadProvider({
+      file: new URL('./fixtures/thread-throws-null.mjs', import.meta.url),
+      restart: { baseMs: 10, maxUnstable: 2 },
+    });
+    pools.push(p);
+    const errors: Error[] = [];
+    p.on('error', ({ error }) => errors.push(error));
+    await p.scaleTo(1, request());
+    expect(await until(() => errors.length === 1, 5_000)).toBe(true);
+    expect(errors[0]?.message).toMatch(/exited 2 times in a row .*; last error: null\); it is no longer restarted$/);
+  });
 });

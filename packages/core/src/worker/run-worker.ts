@@ -1,9 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
 import { sleep } from '../clock.js';
+import { errorText, toError } from '../error-text.js';
 import { fleetError, isFleetError } from '../errors.js';
 import type { ClaimedJob } from '../queue.js';
 import { withTimeout } from '../timeout.js';
 import type { WorkerErrorPhase, WorkerEvents, WorkerHandle } from './events.js';
+import { type JobTimeLimit, startJobTimeLimit } from './job-time-limit.js';
 import { keepLease } from './lease-keeper.js';
 import { formatMs, type JobContext, type ResolvedWorkerOptions, type RunWorkerOptions, resolveWorkerOptions } from './options.js';
 import { onShutdown, type StopReason } from './signals.js';
@@ -13,6 +15,8 @@ interface Held<P> {
   job: ClaimedJob<P>;
   abort: LazyAbort;
   stopLease: () => void;
+  /** Set while its handler runs, when `jobTimeoutMs` is on. */
+  limit?: JobTimeLimit;
   /** Lost its lease or abandoned by the drain: never start, complete or fail it here. */
   released: boolean;
   /** The handler has returned; only its complete or fail may still be in flight. */
@@ -26,9 +30,10 @@ const AUTO_PREFETCH_BELOW_MS = 10;
 
 /**
  * Runs jobs from a ClaimQueue: claims as many as it has free slots, extends each lease while its handler runs,
- * completes on success and fails on a throw. On `stop()`, SIGINT, SIGTERM or PM2's `shutdown` message it stops
- * claiming and lets running handlers finish within `drainTimeoutMs`; the rest are aborted and left to their lease,
- * so another worker takes them when it expires: nothing is lost.
+ * completes on success and fails on a throw or when the handler outlives `jobTimeoutMs`. On `stop()`, SIGINT,
+ * SIGTERM, PM2's `shutdown` message or the loss of its parent's IPC channel it stops claiming and lets running
+ * handlers finish within `drainTimeoutMs`; the rest are aborted and left to their lease, so another worker takes
+ * them when it expires: nothing is lost.
  *
  * @example
  * const worker = runWorker({ queue, concurrency: 2, handler: async (job, { signal }) => reply(job.payload, signal) });
@@ -150,7 +155,7 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
   private start(entry: Held<P>): void {
     this.active++;
     // run() catches the handler and the queue calls; what can still throw here is an event listener.
-    this.run(entry).catch((error: unknown) => this.o.logger.error({ err: error }, `worker ${this.workerId}: ${messageOf(error)}`));
+    this.run(entry).catch((error: unknown) => this.o.logger.error({ err: error }, `worker ${this.workerId}: ${errorText(error)}`));
   }
 
   /** A slot came free: the oldest waiting job that still holds its lease takes it. */
@@ -167,16 +172,18 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
 
   private async run(entry: Held<P>): Promise<void> {
     const { job } = entry;
-    const { clock, handler } = this.o;
+    const { clock, jobTimeoutMs } = this.o;
     const started = clock.now();
     let slotHeld = true;
     try {
       this.emit('job-start', { job, workerId: this.workerId });
-      let failure: { error: unknown } | undefined;
-      try {
-        await handler(job, new Context(entry.abort, this.workerId));
-      } catch (error) {
-        failure = { error };
+      let failure: { error: Error } | undefined;
+      if (jobTimeoutMs === 0) failure = await this.call(entry);
+      else {
+        const limit = startJobTimeLimit(clock, jobTimeoutMs, this.workerId, job.id);
+        entry.limit = limit;
+        failure = await Promise.race([this.call(entry), limit.expired.then((error) => this.timedOut(entry, error))]);
+        limit.cancel();
       }
       entry.stopLease();
       entry.handled = true;
@@ -192,6 +199,22 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
     }
   }
 
+  /** Runs the handler; whatever it throws becomes an Error here, once, so the queue and the logs can read it. */
+  private async call(entry: Held<P>): Promise<{ error: Error } | undefined> {
+    try {
+      await this.o.handler(entry.job, new Context(entry.abort, this.workerId));
+      return undefined;
+    } catch (error) {
+      return { error: toError(error, 'core', 'job-failed') };
+    }
+  }
+
+  /** The job's time limit passed: abort its handler and fail the job, without waiting for a handler that never returns. */
+  private timedOut(entry: Held<P>, error: Error): { error: Error } {
+    entry.abort.abort(error);
+    return { error };
+  }
+
   /** Forgets a job: no longer held, its lease no longer kept. Wakes the claim loop and the drain. */
   private release(entry: Held<P>): void {
     entry.stopLease();
@@ -202,14 +225,14 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
   }
 
   /** Completes or fails a job whose handler has returned. */
-  private async settle(job: ClaimedJob<P>, failure: { error: unknown } | undefined, durationMs: number, entry: Held<P>) {
+  private async settle(job: ClaimedJob<P>, failure: { error: Error } | undefined, durationMs: number, entry: Held<P>) {
     const during = failure ? 'fail' : 'complete';
     try {
       if (failure) {
         await this.o.queue.fail(job, failure.error);
         this.o.logger.warn(
           { jobId: job.id, attempt: job.attempt, err: failure.error },
-          `worker ${this.workerId}: job ${job.id} failed on attempt ${job.attempt}: ${messageOf(failure.error)}`,
+          `worker ${this.workerId}: job ${job.id} failed on attempt ${job.attempt}: ${errorText(failure.error)}`,
         );
         this.counters.finished(false, durationMs);
         this.emit('job-failed', { job, error: failure.error, durationMs });
@@ -247,14 +270,14 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
     this.counters.leaseLost++;
     this.o.logger.warn(
       { jobId: entry.job.id, during },
-      `worker ${this.workerId}: lost the lease of job ${entry.job.id} (${during}): ${messageOf(error)}`,
+      `worker ${this.workerId}: lost the lease of job ${entry.job.id} (${during}): ${errorText(error)}`,
     );
     this.emit('lease-lost', { job: entry.job, error, during });
   }
 
   private report(phase: WorkerErrorPhase, error: unknown, job?: ClaimedJob<P>): void {
     this.counters.error();
-    this.o.logger.error({ phase, err: error, jobId: job?.id }, `worker ${this.workerId}: ${phase} failed: ${messageOf(error)}`);
+    this.o.logger.error({ phase, err: error, jobId: job?.id }, `worker ${this.workerId}: ${phase} failed: ${errorText(error)}`);
     this.emit('error', job ? { phase, error, job } : { phase, error });
   }
 
@@ -320,6 +343,7 @@ class Worker<P> extends EventEmitter<WorkerEvents<P>> implements WorkerHandle<P>
     for (const entry of abandoned) {
       entry.released = true;
       entry.stopLease();
+      entry.limit?.cancel();
       entry.abort.abort(fleetError('core', 'aborted', `worker ${this.workerId}: drain timed out after ${formatMs(drainTimeoutMs)}`));
     }
     for (const entry of this.waiting.splice(0)) this.release(entry);
@@ -380,8 +404,4 @@ class Context implements JobContext {
   get signal(): AbortSignal {
     return this.lazy.signal;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

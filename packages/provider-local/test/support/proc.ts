@@ -31,3 +31,13 @@ export async function until<T>(check: () => T | Promise<T>, ms = 10_000, every =
     await sleep(every);
   }
 }
+
+/** Whether a process runs, read from /proc: a zombie (exited, not reaped by its new parent) counts as gone. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
