@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
+import { errorText } from '../error-text.js';
 import { fleetError, parseWith } from '../errors.js';
 import type { MetricSource } from '../metric.js';
 import type { ClaimQueue, JobLease, QueueStats } from '../queue.js';
@@ -194,7 +195,7 @@ export function memoryQueue<P = unknown>(options: MemoryQueueOptions = {}): Memo
       const retryInMs = failOptions?.retryInMs;
       if (retryInMs !== undefined) parseMs(retryInMs, SCOPE, 'fail() retryInMs', true);
       const job = held(lease, 'fail');
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       job.lease = undefined;
       if (job.attempt >= job.maxAttempts) return kill(job, message);
       const backoff = Math.min(maxMs, baseMs * 2 ** (job.attempt - 1));
