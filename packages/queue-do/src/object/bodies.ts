@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { QueueError } from './errors.js';
-import { OBJECT_LIMITS as QUEUE_LIMITS } from './queue-limits.js';
+import { OBJECT_LIMITS } from './queue-limits.js';
 
 /** Limits of the HTTP API; a Durable Object row holds at most 2 MB. */
 export interface BodyLimits {
@@ -12,8 +11,8 @@ export interface BodyLimits {
   maxEnqueueBytes: number;
 }
 
-// The bounds are core's (`QUEUE_LIMITS`, `QUEUE_LIMITS.maxLeaseMs`), so the Node client and the object refuse the same values;
-// every value is checked here, before anything is written, since the object's HTTP API is public.
+// The bounds are core's (see `OBJECT_LIMITS`), so the Node client and the object refuse the same values; every
+// value is checked here, before anything is written, since the object's HTTP API is public.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 /** Text SQLite stores as it came: no NUL, no lone surrogate (neither survives the trip to UTF-8 and back). */
 const text = (what: string, max: number) =>
@@ -27,19 +26,19 @@ const token = text('lease token', 64);
 /** An idempotency key: a replay of the same request with the same key gets the first answer. */
 const requestId = text('requestId', 128).optional();
 /** A duration that ends in a lease or a delayed run: what core's client accepts. */
-const leaseMs = z.number().positive().max(QUEUE_LIMITS.maxLeaseMs, `expected at most ${QUEUE_LIMITS.maxLeaseMs} ms`);
+const leaseMs = z.number().positive().max(OBJECT_LIMITS.maxLeaseMs, `expected at most ${OBJECT_LIMITS.maxLeaseMs} ms`);
 const hasPayload = (job: unknown) => typeof job === 'object' && job !== null && 'payload' in job;
 
 const job = z
   .strictObject({
     payload: z.unknown(),
-    priority: z.number().int().min(QUEUE_LIMITS.minPriority).max(QUEUE_LIMITS.maxPriority).optional(),
+    priority: z.number().int().min(OBJECT_LIMITS.minPriority).max(OBJECT_LIMITS.maxPriority).optional(),
     runAt: z
       .number()
       .min(0, 'expected ms since epoch, from 1970')
-      .max(QUEUE_LIMITS.maxRunAt, 'expected ms since epoch, up to the end of year 9999')
+      .max(OBJECT_LIMITS.maxRunAt, 'expected ms since epoch, up to the end of year 9999')
       .optional(),
-    maxAttempts: z.number().int().min(1).max(QUEUE_LIMITS.maxAttempts).optional(),
+    maxAttempts: z.number().int().min(1).max(OBJECT_LIMITS.maxAttempts).optional(),
     dedupKey: text('dedup key', 512).optional(),
   })
   .refine(hasPayload, { message: 'expected a JSON value', path: ['payload'] });
@@ -78,7 +77,7 @@ function buildSchemas(limits: BodyLimits) {
       token,
       // Free text: a client that cut a long message may have split a surrogate pair; SQLite stores it as U+FFFD.
       error: z.string().max(65_536).optional(),
-      retryInMs: z.number().min(0).max(QUEUE_LIMITS.maxLeaseMs, `expected at most ${QUEUE_LIMITS.maxLeaseMs} ms`).optional(),
+      retryInMs: z.number().min(0).max(OBJECT_LIMITS.maxLeaseMs, `expected at most ${OBJECT_LIMITS.maxLeaseMs} ms`).optional(),
       requestId,
     }),
     wait: z.strictObject({ timeoutMs: z.number().min(0).max(MAX_WAIT_MS) }),

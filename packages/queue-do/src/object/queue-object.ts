@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { handleApi } from './api.js';
 import type { BodyLimits } from './bodies.js';
 import { describeIssues } from './describe-issues.js';
-import { OBJECT_LIMITS as QUEUE_LIMITS } from './queue-limits.js';
+import { OBJECT_LIMITS } from './queue-limits.js';
 import type { DurableObjectStateLike } from './runtime.js';
 import { QueueStore, type StoreSettings } from './store.js';
 import { Waiters } from './waiters.js';
@@ -38,14 +38,14 @@ const payloadBytesOf = (o: QueueObjectOptions) => Math.min(o.maxPayloadBytes ?? 
 const optionsSchema = z
   .strictObject({
     tokenBinding: z.string().min(1).optional(),
-    defaultMaxAttempts: positiveInt.max(QUEUE_LIMITS.maxAttempts).optional(),
+    defaultMaxAttempts: positiveInt.max(OBJECT_LIMITS.maxAttempts).optional(),
     // A retry's delay ends in an alarm and a run time: bounded like every duration a client may send.
     backoff: z
-      .strictObject({ baseMs: z.number().min(0).max(QUEUE_LIMITS.maxLeaseMs), maxMs: z.number().min(0).max(QUEUE_LIMITS.maxLeaseMs) })
+      .strictObject({ baseMs: z.number().min(0).max(OBJECT_LIMITS.maxLeaseMs), maxMs: z.number().min(0).max(OBJECT_LIMITS.maxLeaseMs) })
       .optional(),
     maxPayloadBytes: positiveInt.optional(),
     maxClaimBytes: positiveInt.optional(),
-    maxClaim: positiveInt.max(QUEUE_LIMITS.maxClaim).optional(),
+    maxClaim: positiveInt.max(OBJECT_LIMITS.maxClaim).optional(),
     maxEnqueueBytes: positiveInt.max(33_554_432).optional(),
     requestKeyTtlMs: z.number().finite().positive().optional(),
   })
@@ -83,7 +83,7 @@ export class QueueObject {
     };
     this.limits = {
       maxPayloadBytes: payloadBytesOf(o),
-      maxClaim: o.maxClaim ?? QUEUE_LIMITS.maxClaim,
+      maxClaim: o.maxClaim ?? OBJECT_LIMITS.maxClaim,
       maxEnqueueBytes: o.maxEnqueueBytes ?? DEFAULT_ENQUEUE_BYTES,
     };
     const token = env[o.tokenBinding ?? 'FLEET_QUEUE_TOKEN'];
