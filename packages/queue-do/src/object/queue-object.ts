@@ -31,6 +31,8 @@ export interface QueueObjectOptions {
 }
 
 const ROW_LIMIT = 1_900_000;
+/** The latest time workerd accepts for an alarm ("dates after 2189" are refused). */
+const MAX_ALARM_AT = Date.UTC(2189, 0, 1);
 const DEFAULT_PAYLOAD_BYTES = 1_048_576;
 const DEFAULT_ENQUEUE_BYTES = 8_388_608;
 const positiveInt = z.number().int().min(1);
@@ -143,8 +145,13 @@ export class QueueObject {
   protected async scheduleAlarm(): Promise<void> {
     // Nothing is due before the sweeper's lower bound: an alarm set at or before it needs no query.
     if (this.alarmAt !== undefined && this.alarmAt <= this.store.sweeper.lowerBound) return;
-    const next = this.store.sweeper.nextDue();
-    if (next === undefined || (this.alarmAt !== undefined && this.alarmAt <= next)) return;
+    const due = this.store.sweeper.nextDue();
+    if (due === undefined) return;
+    // A job may run as late as year 9999; the platform's alarms stop earlier. An alarm set at that limit fires
+    // early, which only re-schedules it (and once that limit has passed, no later alarm can be set).
+    const next = Math.min(due, MAX_ALARM_AT);
+    if (this.alarmAt !== undefined && this.alarmAt <= next) return;
+    if (due > MAX_ALARM_AT && MAX_ALARM_AT <= Date.now()) return;
     this.alarmAt = next;
     await this.ctx.storage.setAlarm(next);
   }
