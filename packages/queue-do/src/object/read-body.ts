@@ -52,7 +52,7 @@ export async function readBody(request: Request, route: string, limit: number): 
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      await letGo(reader, Number(request.headers.get('content-length') ?? 0));
       throw tooLarge(route, limit, `cut off after ${size} bytes`);
     }
     parts.push(value);
@@ -81,9 +81,13 @@ const DRAIN_BYTES = 65_536;
 /** Lets go of a body the object will not use: drains it when small, cancels its stream otherwise. Never throws. */
 export async function discardBody(request: Request): Promise<void> {
   if (request.body === null || request.body.locked) return;
-  const reader = request.body.getReader();
+  await letGo(request.body.getReader(), Number(request.headers.get('content-length') ?? 0));
+}
+
+/** Drains what is left of a body (announced as `announced` bytes, 0 when unknown) up to DRAIN_BYTES, then cancels. */
+async function letGo(reader: ReadableStreamDefaultReader<Uint8Array>, announced: number): Promise<void> {
   try {
-    if (Number(request.headers.get('content-length') ?? 0) <= DRAIN_BYTES) {
+    if (announced <= DRAIN_BYTES) {
       for (let seen = 0; seen <= DRAIN_BYTES; ) {
         const { done, value } = await reader.read();
         if (done) return;
