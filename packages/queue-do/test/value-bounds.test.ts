@@ -89,6 +89,17 @@ describe('every numeric and text field is checked against what the store holds, 
     expect(stats.stats.oldestReadyAgeMs).toBe(0);
   });
 
+  it('a fail message is free text: a surrogate pair cut in half by a client is stored, not refused', async () => {
+    await send(worker, '/queues/free-text/enqueue', { body: { jobs: [{ payload: 1, maxAttempts: 1 }] } });
+    const { id, token } = ((await send(worker, '/queues/free-text/claim-next', { body: { workerId: 'w' } })).body.jobs ?? [])[0] as {
+      id: string;
+      token: string;
+    };
+    expect((await send(worker, '/queues/free-text/fail', { body: { id, token, error: 'cut \uD83D' } })).status).toBe(200);
+    const dead = (await send(worker, '/queues/free-text/list-dead', { body: {} })).body.jobs as unknown as { lastError: string }[];
+    expect(dead.map((j) => j.lastError)).toEqual(['cut \uFFFD']);
+  });
+
   it("the object's bounds are core's, so the Node client and the object refuse the same values", () => {
     const { minPriority, maxPriority, maxAttempts, maxRunAt, maxClaim, maxLeaseMs } = QUEUE_LIMITS;
     expect(OBJECT_LIMITS).toEqual({ minPriority, maxPriority, maxAttempts, maxRunAt, maxClaim, maxLeaseMs });

@@ -75,8 +75,12 @@ function buildSchemas(limits: BodyLimits) {
     fail: z.strictObject({
       id,
       token,
-      // Free text: a client that cut a long message may have split a surrogate pair; SQLite stores it as U+FFFD.
-      error: z.string().max(65_536).optional(),
+      // Free text: a client that cut a long message may have split a surrogate pair, kept as one U+FFFD.
+      error: z
+        .string()
+        .max(65_536)
+        .transform((v) => v.replace(/[\uD800-\uDFFF]/gu, '\uFFFD'))
+        .optional(),
       retryInMs: z.number().min(0).max(OBJECT_LIMITS.maxLeaseMs, `expected at most ${OBJECT_LIMITS.maxLeaseMs} ms`).optional(),
       requestId,
     }),
