@@ -164,6 +164,15 @@ export function badBodies(lease: { id: string; token: string }): fc.Arbitrary<Ba
         .map((key) => make(`unknown key ${JSON.stringify(key)}`, JSON.stringify({ ...valid, [key]: 1 }))),
       // Not an object.
       fc.constantFrom('[]', '"x"', '1', 'null', 'true', '', ' ', '{', '}').map((t) => make(`body ${JSON.stringify(t)}`, t)),
+      // Deeply nested arrays or objects: as the whole body, or in place of any field.
+      fc
+        .tuple(fc.integer({ min: 100, max: 20_000 }), fc.boolean(), fc.option(fc.constantFrom(...route.fields), { nil: undefined }))
+        .map(([levels, objects, field]) => {
+          // A payload may nest 512 levels: deeper is what it must refuse.
+          const depth = field?.kind === 'payload' ? levels + 512 : levels;
+          const deep = objects ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}${']'.repeat(depth)}`;
+          return make(`${field ? field.path.join('.') : 'body'} nested ${depth} deep`, field ? withRaw(valid, field.path, deep) : deep);
+        }),
       // Bytes that are not UTF-8 inside an otherwise fine body.
       fc
         .constantFrom(0xff, 0xc0, 0xfe)
