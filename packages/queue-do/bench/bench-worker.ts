@@ -48,8 +48,10 @@ export class BenchQueue extends QueueObject {
       for (let i = 0; i < k; i++) {
         // As the HTTP API does it: each claim and each complete carries an idempotency key.
         // Keys as the client makes them: a counter would restart with the object and replay old answers.
-        const got = store.claim('bench-worker', batch, 60_000, newRequestId());
-        store.once(newRequestId(), () => (got.length === 1 ? store.complete(got[0]!.id, got[0]!.token) : store.completeMany(got)));
+        const got = store.claim('bench-worker', batch, 60_000, { id: newRequestId(), fingerprint: 'POST /claim-next' });
+        store.once({ id: newRequestId(), fingerprint: 'POST /complete' }, () =>
+          got.length === 1 ? store.complete(got[0]!.id, got[0]!.token) : store.completeMany(got),
+        );
         store.enqueue(jobs(got.length));
         claimed += got.length;
       }

@@ -47,6 +47,22 @@ describe('defineQueueObject', () => {
     expect(() => defineQueueObject({ backoff: { baseMs: -1, maxMs: 5 } })).toThrow(/backoff\.baseMs/);
     expect(defineQueueObject({ maxClaim: 5 }).options).toEqual({ maxClaim: 5 });
   });
+
+  it("holds the object's limits to what every @fleet client and the platform agree on", async () => {
+    const { defineQueueObject } = await import('../src/worker.js');
+    // A client asks for at most 1000 jobs a claim; attempts and delays are bounded as the clients bound them.
+    expect(() => defineQueueObject({ maxClaim: 1_001 })).toThrow(/maxClaim: /);
+    expect(() => defineQueueObject({ defaultMaxAttempts: 1_000_001 })).toThrow(/defaultMaxAttempts: /);
+    expect(() => defineQueueObject({ backoff: { baseMs: 1, maxMs: 2 ** 31 } })).toThrow(/backoff\.maxMs: /);
+    // An enqueue body holds at least one largest payload and its fields, and at most 32 MiB.
+    expect(() => defineQueueObject({ maxEnqueueBytes: 1_048_576 })).toThrow(/maxEnqueueBytes: expected room for the largest payload/);
+    expect(() => defineQueueObject({ maxPayloadBytes: 1_000, maxEnqueueBytes: 5_095 })).toThrow(/maxEnqueueBytes: /);
+    expect(() => defineQueueObject({ maxEnqueueBytes: 33_554_433 })).toThrow(/maxEnqueueBytes: /);
+    expect(defineQueueObject({ maxPayloadBytes: 1_000, maxEnqueueBytes: 5_096 }).options).toEqual({
+      maxPayloadBytes: 1_000,
+      maxEnqueueBytes: 5_096,
+    });
+  });
 });
 
 describe('the worker entry', () => {

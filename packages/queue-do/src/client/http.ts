@@ -16,6 +16,8 @@ const SCOPE = 'queue-do';
 const codes: Record<string, FleetErrorCode> = {
   'invalid-input': 'invalid-input',
   'lease-lost': 'lease-lost',
+  // A body past its route's limit: the call's input (a batch of jobs) is too large for one request.
+  'body-too-large': 'invalid-input',
   unauthorized: 'invalid-options',
 };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

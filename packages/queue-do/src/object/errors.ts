@@ -1,11 +1,20 @@
 /** Codes the object answers with; the Node client turns them into FleetErrors of the same code. */
-export type QueueErrorCode = 'invalid-input' | 'lease-lost' | 'unauthorized' | 'not-found' | 'misconfigured';
+export type QueueErrorCode =
+  | 'invalid-input'
+  | 'lease-lost'
+  | 'idempotency-conflict'
+  | 'body-too-large'
+  | 'unauthorized'
+  | 'not-found'
+  | 'misconfigured';
 
 const statusOf: Record<QueueErrorCode, number> = {
   'invalid-input': 400,
   unauthorized: 401,
   'not-found': 404,
   'lease-lost': 409,
+  'idempotency-conflict': 409,
+  'body-too-large': 413,
   misconfigured: 500,
 };
 

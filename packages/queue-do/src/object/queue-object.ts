@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { handleApi } from './api.js';
-import { type BodyLimits, describeIssues } from './bodies.js';
+import type { BodyLimits } from './bodies.js';
+import { describeIssues } from './describe-issues.js';
+import { OBJECT_LIMITS } from './queue-limits.js';
 import type { DurableObjectStateLike } from './runtime.js';
 import { QueueStore, type StoreSettings } from './store.js';
 import { Waiters } from './waiters.js';
@@ -17,23 +19,42 @@ export interface QueueObjectOptions {
   maxPayloadBytes?: number;
   /** A batch claim stops once its payloads pass this many characters of JSON (the first job always comes). @default 16_777_216 */
   maxClaimBytes?: number;
-  /** Most jobs one claim may take. @default 1000 */
+  /** Most jobs one claim may take: at most 1000, what every `@fleet` queue's client may ask for. @default 1000 */
   maxClaim?: number;
+  /**
+   * Largest `POST /enqueue` body, in bytes: what one request may make the object hold in memory. At least the
+   * largest payload plus 4 KiB, at most 33,554,432 (an object has about 128 MB). @default 8_388_608
+   */
+  maxEnqueueBytes?: number;
   /** How long a request's idempotency key is remembered, in ms: longer than a client's retries last. @default 300_000 */
   requestKeyTtlMs?: number;
 }
 
 const ROW_LIMIT = 1_900_000;
+/** The latest time workerd accepts for an alarm ("dates after 2189" are refused). */
+const MAX_ALARM_AT = Date.UTC(2189, 0, 1);
+const DEFAULT_PAYLOAD_BYTES = 1_048_576;
+const DEFAULT_ENQUEUE_BYTES = 8_388_608;
 const positiveInt = z.number().int().min(1);
-const optionsSchema = z.strictObject({
-  tokenBinding: z.string().min(1).optional(),
-  defaultMaxAttempts: positiveInt.optional(),
-  backoff: z.strictObject({ baseMs: z.number().finite().min(0), maxMs: z.number().finite().min(0) }).optional(),
-  maxPayloadBytes: positiveInt.optional(),
-  maxClaimBytes: positiveInt.optional(),
-  maxClaim: positiveInt.max(10_000).optional(),
-  requestKeyTtlMs: z.number().finite().positive().optional(),
-});
+const payloadBytesOf = (o: QueueObjectOptions) => Math.min(o.maxPayloadBytes ?? DEFAULT_PAYLOAD_BYTES, ROW_LIMIT);
+const optionsSchema = z
+  .strictObject({
+    tokenBinding: z.string().min(1).optional(),
+    defaultMaxAttempts: positiveInt.max(OBJECT_LIMITS.maxAttempts).optional(),
+    // A retry's delay ends in an alarm and a run time: bounded like every duration a client may send.
+    backoff: z
+      .strictObject({ baseMs: z.number().min(0).max(OBJECT_LIMITS.maxLeaseMs), maxMs: z.number().min(0).max(OBJECT_LIMITS.maxLeaseMs) })
+      .optional(),
+    maxPayloadBytes: positiveInt.optional(),
+    maxClaimBytes: positiveInt.optional(),
+    maxClaim: positiveInt.max(OBJECT_LIMITS.maxClaim).optional(),
+    maxEnqueueBytes: positiveInt.max(33_554_432).optional(),
+    requestKeyTtlMs: z.number().finite().positive().optional(),
+  })
+  .refine((o) => o.maxEnqueueBytes === undefined || o.maxEnqueueBytes >= payloadBytesOf(o) + 4_096, {
+    message: 'expected room for the largest payload (maxPayloadBytes, at most 1,900,000) plus 4096 bytes',
+    path: ['maxEnqueueBytes'],
+  });
 
 /**
  * The claim queue as a Durable Object on SQLite storage: one object is one queue. Export it from your Worker and
@@ -62,7 +83,11 @@ export class QueueObject {
       requestKeyTtlMs: o.requestKeyTtlMs ?? 300_000,
       maxClaimBytes: o.maxClaimBytes ?? 16_777_216,
     };
-    this.limits = { maxPayloadBytes: Math.min(o.maxPayloadBytes ?? 1_048_576, ROW_LIMIT), maxClaim: o.maxClaim ?? 1_000 };
+    this.limits = {
+      maxPayloadBytes: payloadBytesOf(o),
+      maxClaim: o.maxClaim ?? OBJECT_LIMITS.maxClaim,
+      maxEnqueueBytes: o.maxEnqueueBytes ?? DEFAULT_ENQUEUE_BYTES,
+    };
     const token = env[o.tokenBinding ?? 'FLEET_QUEUE_TOKEN'];
     this.token = typeof token === 'string' ? token : undefined;
     this.store = new QueueStore(ctx.storage, settings);
@@ -120,8 +145,13 @@ export class QueueObject {
   protected async scheduleAlarm(): Promise<void> {
     // Nothing is due before the sweeper's lower bound: an alarm set at or before it needs no query.
     if (this.alarmAt !== undefined && this.alarmAt <= this.store.sweeper.lowerBound) return;
-    const next = this.store.sweeper.nextDue();
-    if (next === undefined || (this.alarmAt !== undefined && this.alarmAt <= next)) return;
+    const due = this.store.sweeper.nextDue();
+    if (due === undefined) return;
+    // A job may run as late as year 9999; the platform's alarms stop earlier. An alarm set at that limit fires
+    // early, which only re-schedules it (and once that limit has passed, no later alarm can be set).
+    const next = Math.min(due, MAX_ALARM_AT);
+    if (this.alarmAt !== undefined && this.alarmAt <= next) return;
+    if (due > MAX_ALARM_AT && MAX_ALARM_AT <= Date.now()) return;
     this.alarmAt = next;
     await this.ctx.storage.setAlarm(next);
   }

@@ -35,9 +35,13 @@ const statements = [
   `CREATE UNIQUE INDEX IF NOT EXISTS fleet_jobs_dedup ON fleet_jobs (dedup_key) WHERE dedup_key IS NOT NULL AND state < ${State.dead}`,
   'CREATE TABLE IF NOT EXISTS fleet_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL)',
   // Answers by idempotency key, so a retried request gets the first answer (a claim: the same leases) instead of
-  // acting twice.
-  'CREATE TABLE IF NOT EXISTS fleet_requests (request_id TEXT PRIMARY KEY, at INTEGER NOT NULL, result TEXT NOT NULL)',
-  'CREATE INDEX IF NOT EXISTS fleet_requests_at ON fleet_requests (at)',
+  // acting twice; `fingerprint` is the request it answered (route and body hash), so a key reused for another
+  // request is refused instead of answered. The table before it kept no fingerprint: its keys (minutes of them)
+  // cannot be told apart from a reuse, so it goes.
+  'DROP TABLE IF EXISTS fleet_requests',
+  `CREATE TABLE IF NOT EXISTS fleet_request_keys (
+    request_id TEXT PRIMARY KEY, at INTEGER NOT NULL, fingerprint TEXT NOT NULL, result TEXT NOT NULL)`,
+  'CREATE INDEX IF NOT EXISTS fleet_request_keys_at ON fleet_request_keys (at)',
 ];
 
 /** Creates the tables and indexes if they are missing (idempotent, run by the constructor). */

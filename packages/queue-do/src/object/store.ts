@@ -1,6 +1,7 @@
 import { replayClaim, takeReady } from './claim-sql.js';
 import { type DeadJob, listDead, requeueDead } from './dead-sql.js';
 import { QueueError } from './errors.js';
+import { type RequestKey, RequestKeys } from './request-keys.js';
 import type { DurableObjectStorageLike, SqlValue } from './runtime.js';
 import { migrate, State } from './schema.js';
 import { Sweeper } from './sweep.js';
@@ -43,6 +44,7 @@ const READY_EXISTS = `SELECT EXISTS (SELECT 1 FROM fleet_jobs INDEXED BY fleet_j
 /** The queue on a Durable Object's SQLite storage. Synchronous: each call runs in one transaction. */
 export class QueueStore {
   readonly sweeper: Sweeper;
+  private readonly requests: RequestKeys;
 
   constructor(
     private readonly storage: DurableObjectStorageLike,
@@ -51,6 +53,7 @@ export class QueueStore {
   ) {
     migrate(storage.sql);
     this.sweeper = new Sweeper(storage.sql);
+    this.requests = new RequestKeys(storage.sql);
   }
 
   private get sql() {
@@ -74,18 +77,19 @@ export class QueueStore {
   }
 
   /**
-   * Runs `act` once per idempotency key: a request seen before gets the answer remembered for it. The answer is
-   * written in the same transaction as the change it reports.
+   * Runs `act` once per idempotency key: the same request seen before gets the answer remembered for it, another
+   * request with that key `idempotency-conflict`. The answer is written in the same transaction as the change it
+   * reports.
    */
-  once<T>(requestId: string | undefined, act: () => T): T {
-    if (requestId === undefined) return act();
+  once<T>(key: RequestKey | undefined, act: () => T): T {
+    if (key === undefined) return act();
     return this.tx(() => {
       const now = this.now();
-      this.sweeper.forgetRequests(now - this.settings.requestKeyTtlMs);
-      const seen = this.sweeper.recall(requestId);
+      this.requests.forget(now - this.settings.requestKeyTtlMs);
+      const seen = this.requests.recall(key);
       if (seen !== undefined) return JSON.parse(seen) as T;
       const result = act();
-      this.sweeper.remember(requestId, now, JSON.stringify(result ?? null));
+      this.requests.remember(key, now, JSON.stringify(result ?? null));
       return result;
     });
   }
@@ -130,22 +134,21 @@ export class QueueStore {
   }
 
   /**
-   * Takes up to `max` ready jobs over the claim index (see `takeReady`). With a `requestId` seen before, returns the
+   * Takes up to `max` ready jobs over the claim index (see `takeReady`). With a key seen before, returns the
    * leases that request got which are still held, and claims nothing new: a retried request never orphans a lease.
    */
-  claim(workerId: string, max: number, leaseMs: number, requestId?: string): ClaimedRow[] {
+  claim(workerId: string, max: number, leaseMs: number, key?: RequestKey): ClaimedRow[] {
     return this.tx(() => {
       const now = this.now();
-      const seen = requestId === undefined ? undefined : this.sweeper.recall(requestId);
+      const seen = key === undefined ? undefined : this.requests.recall(key);
       if (seen !== undefined) return replayClaim(this.sql, JSON.parse(seen) as [number, string][], now);
-      if (requestId !== undefined) this.sweeper.forgetRequests(now - this.settings.requestKeyTtlMs);
+      if (key !== undefined) this.requests.forget(now - this.settings.requestKeyTtlMs);
       this.sweeper.sweep(now);
       const leaseUntil = now + leaseMs;
       this.sweeper.note(leaseUntil);
       const { jobs, redelivered } = takeReady(this.sql, workerId, max, leaseUntil, this.settings.maxClaimBytes);
       this.sweeper.addTotal('redelivered', redelivered);
-      if (requestId !== undefined && jobs.length > 0)
-        this.sweeper.remember(requestId, now, JSON.stringify(jobs.map((j) => [Number(j.id), j.token])));
+      if (key !== undefined && jobs.length > 0) this.requests.remember(key, now, JSON.stringify(jobs.map((j) => [Number(j.id), j.token])));
       return jobs;
     });
   }

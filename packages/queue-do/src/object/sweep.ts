@@ -78,24 +78,6 @@ export class Sweeper {
     return row.at ?? undefined;
   }
 
-  /** Forgets idempotency keys older than `before`, a bounded number per call. */
-  forgetRequests(before: number): void {
-    this.sql.exec(
-      'DELETE FROM fleet_requests WHERE request_id IN (SELECT request_id FROM fleet_requests WHERE at < ? ORDER BY at LIMIT 20)',
-      before,
-    );
-  }
-
-  /** The answer remembered for an idempotency key, or undefined. */
-  recall(requestId: string): string | undefined {
-    return this.sql.exec<{ result: string }>('SELECT result FROM fleet_requests WHERE request_id = ?', requestId).toArray()[0]?.result;
-  }
-
-  /** Remembers the answer to an idempotency key, in the caller's transaction. */
-  remember(requestId: string, now: number, result: string): void {
-    this.sql.exec('INSERT OR REPLACE INTO fleet_requests (request_id, at, result) VALUES (?, ?, ?)', requestId, now, result);
-  }
-
   /** Adds to a monotonic total, in the caller's transaction. */
   addTotal(name: Total, by: number): void {
     if (by === 0) return;
