@@ -13,6 +13,9 @@ export function jsonProblem(
   path: PropertyKey[] = [],
   parents = new Set<object>(),
 ): { path: PropertyKey[]; hint?: string } | undefined {
+  // Bounded before recursing: a payload nested 50,000 deep would overflow the stack here, and the stores refuse it.
+  if (path.length > QUEUE_LIMITS.maxPayloadDepth)
+    return { path: path.slice(0, 3), hint: `nested at most ${QUEUE_LIMITS.maxPayloadDepth} levels deep` };
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -43,7 +46,8 @@ export function jsonProblem(
 /**
  * What every ClaimQueue can store, checked before anything is written: PostgreSQL's `integer` for priorities, a
  * date that both JavaScript and PostgreSQL hold (from the epoch to year 9999) for `runAt`, no NUL character in text
- * (PostgreSQL's `text` cannot hold one), and a claim of at most {@link MAX_CLAIM} jobs.
+ * (PostgreSQL's `text` cannot hold one), a claim of at most {@link MAX_CLAIM} jobs, and payloads nested at most 512
+ * levels deep.
  */
 export const QUEUE_LIMITS = {
   minPriority: -(2 ** 31),
@@ -52,6 +56,8 @@ export const QUEUE_LIMITS = {
   maxRunAt: Date.UTC(9999, 11, 31, 23, 59, 59, 999),
   maxClaim: 1_000,
   maxLeaseMs: MAX_TIMER_MS,
+  /** SQLite's JSON functions refuse 1,000 levels; PostgreSQL's jsonb about 6,000. */
+  maxPayloadDepth: 512,
 } as const;
 
 /** The most jobs one `claim` may ask for. */

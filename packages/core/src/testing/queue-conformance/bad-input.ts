@@ -22,7 +22,15 @@ const badJobs: [string, unknown, string][] = [
   ['a runAt of 1e308', { payload: 1, runAt: 1e308 }, 'runAt'],
   ['a runAt before 1970', { payload: 1, runAt: -1e308 }, 'runAt'],
   ['a dedup key with a NUL character', { payload: 1, dedupKey: 'a\0b' }, 'dedupKey'],
+  ['a payload nested 50,000 levels deep', { payload: nested(50_000) }, 'payload'],
 ];
+
+/** `[[[…]]]`, `depth` arrays deep, built without recursion. */
+function nested(depth: number): unknown {
+  let value: unknown = 0;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
 
 const badClaims: [string, string, ClaimOptions, string][] = [
   ['an empty workerId', '', {}, 'workerId'],
