@@ -2,12 +2,15 @@ import { MAX_TIMER_MS } from '@fleet/core';
 import { z } from 'zod';
 
 /**
- * A duration option that ends in a Node timer or a PostgreSQL interval: positive and at most {@link MAX_TIMER_MS}
+ * A duration option that ends in a Node timer or a PostgreSQL interval: positive (or 0 with `zeroOk`) and at most {@link MAX_TIMER_MS}
  * (a longer `setTimeout` fires after 1 ms), so an absurd value is an `invalid-options` naming the field, not a
  * driver error or a timer that fires at once.
  */
-export const timerMs = () =>
-  z.number().finite().positive().max(MAX_TIMER_MS, `at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest delay Node's timers support)`);
+export const timerMs = ({ zeroOk = false } = {}) =>
+  (zeroOk ? z.number().finite().min(0) : z.number().finite().positive()).max(
+    MAX_TIMER_MS,
+    `at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest delay Node's timers support)`,
+  );
 
 /** Text the database stores in a `text` column: non-empty and without NUL, which PostgreSQL's `text` cannot hold. */
 export const storedText = (what: string) =>
