@@ -99,7 +99,7 @@ describe('bad input: a clear error, and nothing changed', () => {
     );
   });
 
-  it.each([
+  it.each<[string, () => unknown]>([
     ['defaultMaxAttempts', () => postgresQueue({ pool, defaultMaxAttempts: 2 ** 31 })],
     ['backoff.maxMs', () => postgresQueue({ pool, backoff: { baseMs: 1_000, maxMs: 1e16 } })],
     ['backoff.baseMs', () => postgresQueue({ pool, backoff: { baseMs: -1, maxMs: 1_000 } })],
@@ -111,7 +111,7 @@ describe('bad input: a clear error, and nothing changed', () => {
     ['name', () => postgresLeader({ connectionString: 'postgres://127.0.0.1/x', name: 'a\0b' })],
     ['timeoutMs', () => sqlMetric({ pool, query: 'select 1 as n', timeoutMs: 1e16 })],
   ])('refuses an option the database or a timer cannot hold: %s', async (field, build) => {
-    await refused(Promise.resolve().then(build), 'invalid-options', field);
+    await refused(Promise.resolve().then<unknown>(build), 'invalid-options', field);
   });
 
   it('stores a fail error text with NUL characters (as U+FFFD) instead of failing with a driver error', async () => {
