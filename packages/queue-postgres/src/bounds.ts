@@ -26,3 +26,13 @@ export const storedText = (what: string) =>
 export function withoutNul(text: string): string {
   return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether `text` holds half of a UTF-16 surrogate pair. The driver sends it as U+FFFD, so the database stores and
+ * returns another string than the one given: for a key the queue matches on (`dedupKey`), that is refused.
+ */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}

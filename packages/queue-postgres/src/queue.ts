@@ -14,7 +14,7 @@ import {
   type QueueStats,
 } from '@fleet/core';
 import type pg from 'pg';
-import { withoutNul } from './bounds.js';
+import { hasLoneSurrogate, withoutNul } from './bounds.js';
 import { CompleteBatcher } from './complete-batcher.js';
 import { isJobId, isLeaseToken } from './job-id.js';
 import { Listener, listenClient } from './listener.js';
@@ -185,6 +185,12 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
 
     async enqueue(jobs) {
       const inputs = parseJobInputs(jobs, SCOPE);
+      // The ids of keyed jobs are matched by the key the database gives back, which must be the key we sent.
+      const badKey = inputs.findIndex((job) => job.dedupKey !== undefined && hasLoneSurrogate(job.dedupKey));
+      if (badKey >= 0) {
+        const where = Array.isArray(jobs) ? `enqueue() jobs: ${badKey}.dedupKey` : 'enqueue() job: dedupKey';
+        throw fleetError(SCOPE, 'invalid-input', `invalid ${where}: expected well-formed Unicode text, got a lone surrogate`);
+      }
       // Duplicates within the batch map to the first job with the key; the database sees each key once.
       const firstOfKey = new Map<string, number>();
       const rows: number[] = [];

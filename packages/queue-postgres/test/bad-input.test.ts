@@ -56,6 +56,16 @@ describe('bad input: a clear error, and nothing changed', () => {
     ],
     ['an extend beyond a timer', (q) => q.extend({ id: '1', token: TOKEN }, 1e16), 'invalid-input', ['leaseMs']],
     ['a fail retryInMs beyond a timer', (q) => q.fail({ id: '1', token: TOKEN }, 'x', { retryInMs: 1e16 }), 'invalid-input', ['retryInMs']],
+    [
+      'a dedup key with a lone surrogate (the database would store another key)',
+      (q) =>
+        q.enqueue([
+          { payload: 1, dedupKey: 'ok' },
+          { payload: 2, dedupKey: 'half \ud800' },
+        ]),
+      'invalid-input',
+      ['1.dedupKey', 'surrogate'],
+    ],
     ['a lease token with NUL', (q) => q.complete({ id: '1', token: 'a\0b' }), 'invalid-input', ['token']],
   ];
   it.each(cases)('%s', async (_label, call, code, mentions) => {
