@@ -75,4 +75,23 @@ describe('a claim sizes its work by the jobs it finds, not by max', () => {
     });
     expect(sent).toEqual([]);
   });
+
+  it('the claim statement keeps one generic plan instead of being planned again on every run', async () => {
+    // One connection, so the prepared statement and its plan counters are the ones pg_prepared_statements shows.
+    const single = new pg.Pool({ connectionString: pool.options.connectionString, max: 1 });
+    try {
+      const queue = postgresQueue({ pool: single, queue: 'plans' });
+      for (let k = 0; k < 20; k++) {
+        await queue.enqueue([{ payload: 1 }, { payload: 2 }]);
+        for (const job of await queue.claim('w', { max: k % 2 === 0 ? 1 : MAX_CLAIM })) await queue.complete(job);
+      }
+      const { rows } = await single.query<{ generic_plans: string; custom_plans: string }>(
+        "select generic_plans, custom_plans from pg_prepared_statements where name like 'fleet_completeClaim_%'",
+      );
+      expect(rows).toHaveLength(1);
+      expect(Number(rows[0]?.generic_plans)).toBeGreaterThan(Number(rows[0]?.custom_plans));
+    } finally {
+      await single.end();
+    }
+  });
 });
