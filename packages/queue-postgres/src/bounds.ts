@@ -2,9 +2,9 @@ import { MAX_TIMER_MS } from '@fleet/core';
 import { z } from 'zod';
 
 /**
- * A duration option that ends in a Node timer or a PostgreSQL interval: positive (or 0 with `zeroOk`) and at most {@link MAX_TIMER_MS}
- * (a longer `setTimeout` fires after 1 ms), so an absurd value is an `invalid-options` naming the field, not a
- * driver error or a timer that fires at once.
+ * A duration option that ends in a Node timer or a PostgreSQL interval: positive (or 0 with `zeroOk`) and at most
+ * {@link MAX_TIMER_MS} (a longer `setTimeout` fires after 1 ms), so an absurd value is an `invalid-options` naming
+ * the field, not a driver error or a timer that fires at once.
  */
 export const timerMs = ({ zeroOk = false } = {}) =>
   (zeroOk ? z.number().finite().min(0) : z.number().finite().positive()).max(
