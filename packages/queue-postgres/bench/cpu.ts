@@ -24,7 +24,7 @@ type Held = { id: string; token: string };
 const subjects: Record<string, (held: Held[]) => Promise<Held[]>> = {
   '@fleet/queue-postgres': async (held) => {
     const ids = held.map((j) => j.id);
-    const values = ['cpu', ids, held.map((j) => j.token), false, ids, ids.map(() => 'w'), ids.map(() => 30_000)];
+    const values = ['cpu', ids, held.map((j) => j.token), false, ids, ids.map(() => 'w'), ids.map(() => 30_000), ids.map(() => 1)];
     const { rows } = await client.query({ name: 'complete_claim', text: sql.completeClaim, values });
     return rows.filter((row) => row.slot !== null);
   },

@@ -24,9 +24,9 @@ try {
   const ids = held.map((j) => j.id);
   const tokens = held.map((j) => j.token);
   const params: Record<string, [string, unknown[]]> = {
-    claim: [sql.completeClaim, ['x', [], [], false, ids.map(() => null), ids.map(() => 'w'), ids.map(() => 30_000)]],
+    claim: [sql.completeClaim, ['x', [], [], false, [null], ['w'], [30_000], [ids.length]]],
     complete: [sql.complete, ['x', ids, tokens, false]],
-    completeClaim: [sql.completeClaim, ['x', ids, tokens, false, ids, ids.map(() => 'w'), ids.map(() => 30_000)]],
+    completeClaim: [sql.completeClaim, ['x', ids, tokens, false, ids, ids.map(() => 'w'), ids.map(() => 30_000), ids.map(() => 1)]],
   };
   const [text, values] = params[what] as [string, unknown[]];
   await client.query(`prepare p as ${text}`);

@@ -13,7 +13,8 @@ export interface CompleteOutcome<J> {
   claimed: Map<number, J[]>;
 }
 
-type Pending<J> = { request: CompleteRequest; resolve: (result: { done: boolean; jobs: J[] }) => void; reject: (error: unknown) => void };
+type Answer<J> = { done: boolean; jobs: J[] };
+type Pending<J> = { request: CompleteRequest; resolve: (result: Answer<J>) => void; reject: (error: unknown) => void };
 
 /**
  * Gathers completes and claims and sends them as one statement, one statement at a time. Group commit: while a
@@ -23,7 +24,10 @@ type Pending<J> = { request: CompleteRequest; resolve: (result: { done: boolean;
  * arrived in it. One at a time measured best at batch 1 for 1 to 16 workers and batched with 1 worker; two in
  * flight won only batched with 4 and 16 workers, by less than it lost elsewhere. Each caller still learns about its
  * own job alone: `done` when it was completed (`false` when its lease was not live, and then nothing was claimed for
- * it), and the jobs claimed for it. A failed statement rejects every caller of it.
+ * it), and the jobs claimed for it. A statement that fails on its data (`isolate(error)`: one caller's bad value)
+ * is sent again in halves, down to single requests, so only the caller whose request fails gets the error and the
+ * others succeed as if sent alone; a statement is atomic, so a failed one changed nothing and resending it is safe.
+ * Other failures (the server or connection away) reject every caller of it.
  */
 export class CompleteBatcher<J> {
   private pending: Pending<J>[] = [];
@@ -33,6 +37,7 @@ export class CompleteBatcher<J> {
   constructor(
     private readonly send: (requests: CompleteRequest[]) => Promise<CompleteOutcome<J>>,
     private readonly maxBatch = 500,
+    private readonly isolate: (error: unknown) => boolean = () => false,
   ) {}
 
   submit(request: CompleteRequest): Promise<{ done: boolean; jobs: J[] }> {
@@ -64,19 +69,31 @@ export class CompleteBatcher<J> {
       this.busy = false;
       if (this.pending.length > 0) this.flush();
     };
-    this.send(first.map((p) => p.request)).then(
-      ({ done, claimed }) => {
-        settled();
-        for (const p of batch) {
-          const i = index.get(p);
-          const { id } = p.request;
-          p.resolve(i === undefined ? { done: false, jobs: [] } : { done: id === null || done.has(id), jobs: claimed.get(i) ?? [] });
-        }
-      },
-      (error: unknown) => {
-        settled();
-        for (const p of batch) p.reject(error);
-      },
-    );
+    void this.run(first.map((p) => p.request)).then((answers) => {
+      settled();
+      for (const p of batch) {
+        const i = index.get(p);
+        const answer = i === undefined ? { done: false, jobs: [] } : answers[i];
+        if (answer instanceof Failed) p.reject(answer.error);
+        else p.resolve(answer ?? { done: false, jobs: [] });
+      }
+    });
   }
+
+  /** Each request's answer, or its failure: one statement, or halves of it when it failed on its data. */
+  private async run(requests: CompleteRequest[]): Promise<(Answer<J> | Failed)[]> {
+    try {
+      const { done, claimed } = await this.send(requests);
+      return requests.map(({ id }, i) => ({ done: id === null || done.has(id), jobs: claimed.get(i) ?? [] }));
+    } catch (error) {
+      if (requests.length === 1 || !this.isolate(error)) return requests.map(() => new Failed(error));
+      const half = Math.ceil(requests.length / 2);
+      return [...(await this.run(requests.slice(0, half))), ...(await this.run(requests.slice(half)))];
+    }
+  }
+}
+
+/** A request's failure, as {@link CompleteBatcher.run} hands it back. */
+class Failed {
+  constructor(readonly error: unknown) {}
 }

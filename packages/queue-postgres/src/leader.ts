@@ -3,6 +3,7 @@ import { fleetError, type LeaderElector, parseWith } from '@fleet/core';
 import { EventEmitter } from 'eventemitter3';
 import pg from 'pg';
 import { z } from 'zod';
+import { storedText, timerMs } from './bounds.js';
 
 /** Options of {@link postgresLeader}. */
 export interface PostgresLeaderOptions {
@@ -34,9 +35,9 @@ export interface PostgresLeader extends LeaderElector, EventEmitter<PostgresLead
 
 const schema = z.strictObject({
   connectionString: z.string().min(1),
-  name: z.string().min(1).optional(),
+  name: storedText('name').optional(),
   id: z.string().min(1).optional(),
-  timeoutMs: z.number().finite().positive().optional(),
+  timeoutMs: timerMs().optional(),
 });
 
 /**

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { owns, parseWith } from '@fleet/core';
 import type pg from 'pg';
 import { z } from 'zod';
+import { storedText, timerMs } from './bounds.js';
 import { identifier, quote } from './identifiers.js';
 
 /** Options of {@link membership}. */
@@ -37,10 +38,10 @@ export interface Membership {
 
 const schema = z.strictObject({
   pool: z.custom<pg.Pool>((v) => typeof (v as pg.Pool | null)?.query === 'function', 'expected a pg.Pool'),
-  group: z.string().min(1),
-  memberId: z.string().min(1).optional(),
-  ttlMs: z.number().finite().positive().optional(),
-  intervalMs: z.number().finite().positive().optional(),
+  group: storedText('group'),
+  memberId: storedText('member id').optional(),
+  ttlMs: timerMs().optional(),
+  intervalMs: timerMs().optional(),
   schema: identifier.optional(),
 });
 

@@ -1,6 +1,7 @@
-import { type Logger, parseWith, silentLogger } from '@fleet/core';
+import { type Logger, parseWith, QUEUE_LIMITS, silentLogger } from '@fleet/core';
 import pg from 'pg';
 import { z } from 'zod';
+import { timerMs } from './bounds.js';
 import { identifier } from './identifiers.js';
 
 /** Options of {@link postgresQueue}. Give `pool` or `connectionString`. */
@@ -15,9 +16,9 @@ export interface PostgresQueueOptions {
   queue?: string;
   /** Where the tables live. @default 'fleet' */
   schema?: string;
-  /** `maxAttempts` of jobs that do not set one. @default 5 */
+  /** `maxAttempts` of jobs that do not set one: 1 to 1,000,000. @default 5 */
   defaultMaxAttempts?: number;
-  /** Retry delay after a `fail` without `retryInMs`: `min(maxMs, baseMs × 2^(attempt-1))`, jittered down by up to half. @default { baseMs: 1000, maxMs: 300_000 } */
+  /** Retry delay after a `fail` without `retryInMs`: `min(maxMs, baseMs × 2^(attempt-1))`, jittered down by up to half. Each at most 2^31 − 1 ms. @default { baseMs: 1000, maxMs: 300_000 } */
   backoff?: { baseMs: number; maxMs: number };
   /** Copy completed jobs into `<schema>.archive` instead of only deleting them. @default false */
   archive?: boolean;
@@ -42,8 +43,8 @@ const schema = z
     poolSize: z.number().int().min(1).max(1000).optional(),
     queue: identifier.optional(),
     schema: identifier.optional(),
-    defaultMaxAttempts: z.number().int().min(1).optional(),
-    backoff: z.strictObject({ baseMs: z.number().finite().min(0), maxMs: z.number().finite().min(0) }).optional(),
+    defaultMaxAttempts: z.number().int().min(1).max(QUEUE_LIMITS.maxAttempts).optional(),
+    backoff: z.strictObject({ baseMs: timerMs({ zeroOk: true }), maxMs: timerMs({ zeroOk: true }) }).optional(),
     archive: z.boolean().optional(),
     listenConnectionString: z.string().min(1).optional(),
     prepare: z.boolean().optional(),

@@ -3,6 +3,7 @@ import {
   type ClaimedJob,
   type ClaimOptions,
   type ClaimQueue,
+  errorText,
   fleetError,
   type JobLease,
   type MetricSource,
@@ -13,15 +14,16 @@ import {
   type QueueStats,
 } from '@fleet/core';
 import type pg from 'pg';
+import { hasLoneSurrogate, withoutNul } from './bounds.js';
 import { CompleteBatcher } from './complete-batcher.js';
+import { isJobId, isLeaseToken } from './job-id.js';
 import { Listener, listenClient } from './listener.js';
 import { migrateSchema } from './migrate.js';
 import { type PostgresQueueOptions, resolveQueueOptions } from './options.js';
+import { failedOnData } from './statement-errors.js';
 import { type Statements, statements } from './statements.js';
 
 const SCOPE = 'queue-postgres';
-const ID = /^[1-9][0-9]{0,18}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A job that used up its attempts, as {@link PostgresQueue.listDead} shows it. */
 export interface DeadJob<P = unknown> {
@@ -117,44 +119,50 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     token: r.token,
     leaseUntil: r.lease_until,
   });
-  // Claims and completes that arrive together go as one statement (group commit: see CompleteBatcher).
-  const completer = new CompleteBatcher<ClaimedJob<P>>(async (requests) => {
-    // Ids and tokens were checked against ID and UUID: their array literals need no quoting.
-    const completes = requests.filter((r) => r.id !== null);
-    const ids = `{${completes.map((r) => r.id).join(',')}}`;
-    const tokens = `{${completes.map((r) => r.token).join(',')}}`;
-    if (!requests.some((r) => r.want > 0)) {
-      const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
-      return { done: new Set(rows[0]?.done), claimed: new Map() };
-    }
-    // One entry per job to claim; the statement drops those of a refused complete and fills the rest in order.
-    const slots = requests.flatMap((r) => Array.from({ length: r.want }, () => r));
-    const { rows } = await query<ClaimRow & { done: string[] | null }>(sql.completeClaim, [
-      name,
-      ids,
-      tokens,
-      o.archive,
-      `{${slots.map((r) => r.id ?? 'NULL').join(',')}}`,
-      textArray(slots.map((r) => r.workerId)),
-      `{${slots.map((r) => r.leaseMs).join(',')}}`,
-    ]);
-    await buryIfSpent(rows);
-    const done = new Set(rows.find((row) => row.slot === null)?.done);
-    const jobs = claimedJobs(rows);
-    const claimed = new Map<number, ClaimedJob<P>[]>();
-    let next = 0;
-    requests.forEach((r, i) => {
-      if (r.want === 0 || (r.id !== null && !done.has(r.id))) return;
-      claimed.set(i, jobs.slice(next, next + r.want).map(toJob));
-      next += r.want;
-    });
-    return { done, claimed };
-  });
+  // Claims and completes that arrive together go as one statement (group commit: see CompleteBatcher); one that
+  // fails on its data is sent again in halves, so one caller's bad value fails only that caller.
+  const completer = new CompleteBatcher<ClaimedJob<P>>(
+    async (requests) => {
+      // Ids and tokens were checked by isJobId and isLeaseToken: their array literals need no quoting.
+      const completes = requests.filter((r) => r.id !== null);
+      const ids = `{${completes.map((r) => r.id).join(',')}}`;
+      const tokens = `{${completes.map((r) => r.token).join(',')}}`;
+      const claimers = requests.filter((r) => r.want > 0);
+      if (claimers.length === 0) {
+        const { rows } = await query<{ done: string[] }>(sql.complete, [name, ids, tokens, o.archive]);
+        return { done: new Set(rows[0]?.done), claimed: new Map() };
+      }
+      // One entry per claimer, with how many it wants: the statement sizes its work by the jobs it finds.
+      const { rows } = await query<ClaimRow & { done: string[] | null }>(sql.completeClaim, [
+        name,
+        ids,
+        tokens,
+        o.archive,
+        `{${claimers.map((r) => r.id ?? 'NULL').join(',')}}`,
+        textArray(claimers.map((r) => r.workerId)),
+        `{${claimers.map((r) => r.leaseMs).join(',')}}`,
+        `{${claimers.map((r) => r.want).join(',')}}`,
+      ]);
+      await buryIfSpent(rows);
+      const done = new Set(rows.find((row) => row.slot === null)?.done);
+      const jobs = claimedJobs(rows);
+      const claimed = new Map<number, ClaimedJob<P>[]>();
+      let next = 0;
+      requests.forEach((r, i) => {
+        if (r.want === 0 || (r.id !== null && !done.has(r.id))) return;
+        claimed.set(i, jobs.slice(next, next + r.want).map(toJob));
+        next += r.want;
+      });
+      return { done, claimed };
+    },
+    500,
+    failedOnData,
+  );
 
   /** The `lease-lost` error for a lease check that failed, saying why. */
   const leaseLost = async (action: string, lease: JobLease, given: { id: string; token: string }) => {
     let why = 'it is not live (completed, or never enqueued here)';
-    if (ID.test(given.id)) {
+    if (isJobId(given.id)) {
       const { rows } = await query<{ state: string; token: string | null; lease_left_ms: number | null }>(sql.inspect, [name, given.id]);
       const row = rows[0];
       if (row?.state === 'dead') why = 'it is dead';
@@ -167,7 +175,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
   /** Validates a lease; returns it, or undefined when it cannot name a live job (so the caller refuses it). */
   const checkLease = (lease: JobLease, action: string) => {
     const given = parseLease(lease, SCOPE, action);
-    return { given, usable: ID.test(given.id) && UUID.test(given.token) };
+    return { given, usable: isJobId(given.id) && isLeaseToken(given.token) };
   };
 
   const queue: PostgresQueue<P> = {
@@ -177,6 +185,12 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
 
     async enqueue(jobs) {
       const inputs = parseJobInputs(jobs, SCOPE);
+      // The ids of keyed jobs are matched by the key the database gives back, which must be the key we sent.
+      const badKey = inputs.findIndex((job) => job.dedupKey !== undefined && hasLoneSurrogate(job.dedupKey));
+      if (badKey >= 0) {
+        const where = Array.isArray(jobs) ? `enqueue() jobs: ${badKey}.dedupKey` : 'enqueue() job: dedupKey';
+        throw fleetError(SCOPE, 'invalid-input', `invalid ${where}: expected well-formed Unicode text, got a lone surrogate`);
+      }
       // Duplicates within the batch map to the first job with the key; the database sees each key once.
       const firstOfKey = new Map<string, number>();
       const rows: number[] = [];
@@ -237,8 +251,9 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
       const retryInMs = failOptions?.retryInMs;
       if (retryInMs !== undefined) parseMs(retryInMs, SCOPE, 'fail() retryInMs', true);
       const { given, usable } = checkLease(lease, 'fail');
-      const message = error instanceof Error ? error.message : String(error);
-      const values = [name, given.id, given.token, message.slice(0, 10_000), retryInMs ?? null, o.backoff.baseMs, o.backoff.maxMs];
+      // Stored, never refused: the text of any thrown value, secrets redacted, NUL (which `text` cannot hold) replaced.
+      const message = withoutNul(errorText(error).slice(0, 10_000));
+      const values = [name, given.id, given.token, message, retryInMs ?? null, o.backoff.baseMs, o.backoff.maxMs];
       const { rowCount } = usable ? await query(sql.fail, values) : { rowCount: 0 };
       if (rowCount !== 1) throw await leaseLost('fail', lease, given);
     },
@@ -323,7 +338,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
       if (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === 'string'))) {
         throw fleetError(SCOPE, 'invalid-input', 'invalid requeueDead() ids: expected an array of job id strings');
       }
-      const wanted = ids === undefined ? null : ids.filter((id) => ID.test(id));
+      const wanted = ids === undefined ? null : ids.filter(isJobId);
       if (wanted !== null && wanted.length === 0) return [];
       const { rows } = await query<{ id: string | null }>(sql.requeueDead, [name, wanted]);
       return rows.flatMap((row) => (row.id === null ? [] : [row.id]));

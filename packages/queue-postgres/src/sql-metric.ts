@@ -1,6 +1,7 @@
 import { fleetError, type MetricReading, type MetricSource, parseWith } from '@fleet/core';
 import pg from 'pg';
 import { z } from 'zod';
+import { timerMs } from './bounds.js';
 
 /** Options of {@link sqlMetric}. */
 export interface SqlMetricOptions {
@@ -24,7 +25,7 @@ const schema = z.strictObject({
   query: z.string().min(1),
   params: z.array(z.unknown()).optional(),
   name: z.string().min(1).optional(),
-  timeoutMs: z.number().finite().positive().optional(),
+  timeoutMs: timerMs().optional(),
 });
 
 /**

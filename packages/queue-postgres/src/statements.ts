@@ -23,17 +23,21 @@ const claimCounts = { redelivered: '(select count(*) from claimed where expired)
 const completeCounts = { completed: '(select count(*) from done)' };
 
 /**
- * The claim, as CTEs after `slots` (one entry per job to claim: `workers` and `leases`), ending in `claimed`: lock
- * up to that many waiting jobs that are due and as many running jobs whose lease ran out (SKIP LOCKED: rows another
- * claimer holds are passed over, never waited on), lease the best of them by priority then age. Taking expired
- * leases back here, rather than in a periodic sweep, returns a dead worker's job within its lease. Expired jobs that
- * used up their attempts are left out; the statement reports how many it saw (`spent`) and the queue buries them
- * with `bury` at once, a statement that runs only then: a delete and an insert that do nothing still cost a tenth of
- * a one-job claim. Picked jobs are numbered best first
- * (`slot`), which is also their entry in `slots`.
+ * The claim, as CTEs after `requests` (the claimers still in the statement, in order: `want` jobs each, from slot
+ * `lo + 1`) and `wanted` (their sum `n`, and their worker ids, leases and first slots as arrays), ending in
+ * `claimed`: lock up to `n` waiting jobs that are due and as many running jobs whose lease ran out (SKIP LOCKED:
+ * rows another claimer holds are passed over, never waited on), lease the best of them by priority then age.
+ * Taking expired leases back here, rather than in a periodic sweep, returns a dead worker's job within its lease.
+ * Expired jobs that used up their attempts are left out; the statement reports how many it saw (`spent`) and the
+ * queue buries them with `bury` at once, a statement that runs only then: a delete and an insert that do nothing
+ * still cost a tenth of a one-job claim. Picked jobs are numbered best first (`slot`);
+ * a picked slot's claimer is found in `wanted.starts` by `width_bucket` (every claimer in the statement wants at
+ * least one job, so the starts increase), so no array or row set is as long as what was asked for: a claim of
+ * 1000 on a queue of 3 jobs leases 3 rows and builds nothing longer. (Expanding each claimer to its slots with
+ * `generate_series` instead made PostgreSQL replan the statement on every run rather than keep its generic plan.)
  */
 function claimCtes(s: string): string {
-  const limit = '(select cardinality(workers) from slots)';
+  const limit = '(select n from wanted)';
   return `waiting as (
         select id, priority, run_at, false as expired, false as spent from ${s}.jobs
         where queue = $1 and token is null and run_at <= now()
@@ -53,15 +57,15 @@ function claimCtes(s: string): string {
         -- One strong random value per statement, spread over its rows by id: each lease still gets its own token
         -- that no earlier lease of the job had, without a gen_random_uuid() per row (measured at 7 µs a row on the
         -- embedded PostgreSQL 18 build, a fifth of a batched claim's server time).
-        set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => slots.leases[p.slot] / 1000),
-            attempt = j.attempt + 1, worker_id = slots.workers[p.slot]
+        set token = md5((select gen_random_uuid())::text || j.id)::uuid, lease_until = now() + make_interval(secs => wanted.leases[width_bucket(p.slot, wanted.starts)] / 1000),
+            attempt = j.attempt + 1, worker_id = wanted.workers[width_bucket(p.slot, wanted.starts)]
         -- The picked rows as arrays unnested again: the planner takes an unnest of a computed array for a few rows
         -- whatever the table's statistics say, so it looks each job up by primary key. Joined to the CTE itself,
         -- the plan followed the statistics: without an ANALYZE since the last bulk enqueue it was a nested loop that
         -- checked an "id = any(all picked ids)" index condition on every row (quadratic; a claim of 400 took 1.5×
         -- the server time), and without that condition a hash join over a sequential scan of the whole table.
         from (select array_agg(id order by slot) as ids, array_agg(expired order by slot) as expired from picked) a,
-          unnest(a.ids, a.expired) with ordinality as p(id, expired, slot), slots
+          unnest(a.ids, a.expired) with ordinality as p(id, expired, slot), wanted
         where j.id = p.id
         returning j.id, j.payload, j.attempt, j.token, j.lease_until, p.expired, p.slot
       )`;
@@ -122,18 +126,22 @@ export function statements(schema: string, channel: string, archive = false) {
       select null, null, null from notified`,
 
     /**
-     * $1 queue, $2 ids, $3 tokens, $4 archive?, then one entry per job to claim: $5 the id whose complete it
-     * follows (null: a claim on its own), $6 its worker id, $7 its lease ms. Completes and claims in one statement:
-     * the slots of a refused complete are dropped (it claims nothing), the others are filled best job first, in order. Returns the claimed
-     * jobs with their slot among the kept ones (from 1), and one row (`slot` null) with the completed ids (`done`)
-     * and the number of spent expired jobs seen (`spent`).
+     * $1 queue, $2 ids, $3 tokens, $4 archive?, then one entry per claimer: $5 the id whose complete it follows
+     * (null: a claim on its own), $6 its worker id, $7 its lease ms, $8 how many jobs it wants. Completes and claims
+     * in one statement: a claimer whose complete was refused is dropped (it claims nothing), the others get the best
+     * jobs in order, each up to its `want`. Returns the claimed jobs with their slot among the kept claimers' (from
+     * 1), and one row (`slot` null) with the completed ids (`done`) and the number of spent expired jobs seen (`spent`).
      */
     completeClaim: `
       with ${completeCtes(s, archive)},
-      slots as (
-        select coalesce(array_agg(w order by k), '{}') as workers, array_agg(l order by k) as leases
-        from unnest($5::bigint[], $6::text[], $7::float8[]) with ordinality as r(after, w, l, k)
+      requests as (
+        select w, l, want, sum(want) over (order by k) - want as lo
+        from unnest($5::bigint[], $6::text[], $7::float8[], $8::int[]) with ordinality as r(after, w, l, want, k)
         where after is null or after in (select id from done)
+      ), wanted as (
+        select coalesce(sum(want), 0)::int as n, array_agg(w order by lo) as workers, array_agg(l order by lo) as leases,
+               array_agg(lo + 1 order by lo) as starts
+        from requests
       ), ${claimCtes(s)},
       counted as (${bump(s, { ...completeCounts, ...claimCounts })})
       select id::text, payload, attempt, token::text, ${ms('lease_until')} as lease_until, slot, null::text[] as done,

@@ -1,10 +1,11 @@
 import { isFleetError } from '@fleet/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresQueue } from '../src/index.js';
+import { membership, postgresLeader, postgresQueue, sqlMetric } from '../src/index.js';
 import { testDatabase } from './database.js';
 
 type Queue = ReturnType<typeof postgresQueue>;
+const TOKEN = '00000000-0000-4000-8000-000000000000';
 let pool: pg.Pool;
 
 beforeAll(async () => {
@@ -40,6 +41,32 @@ describe('bad input: a clear error, and nothing changed', () => {
       ['987654321', 'not live'],
     ],
     ['a job id that is not a number', (q) => q.extend({ id: '1; drop table fleet.jobs', token: 'x' }, 1_000), 'lease-lost', ['not live']],
+    ['a job id beyond bigint', (q) => q.extend({ id: '9999999999999999999', token: TOKEN }, 1_000), 'lease-lost', ['not live']],
+    ['a priority beyond int32', (q) => q.enqueue({ payload: 1, priority: 2 ** 31 }), 'invalid-input', ['priority']],
+    ['maxAttempts beyond a million', (q) => q.enqueue({ payload: 1, maxAttempts: 2 ** 31 }), 'invalid-input', ['maxAttempts']],
+    ['a runAt past year 9999', (q) => q.enqueue([{ payload: 1 }, { payload: 2, runAt: 1e17 }]), 'invalid-input', ['1.runAt']],
+    ['a claim leaseMs beyond a timer', (q) => q.claim('w', { leaseMs: 1e16 }), 'invalid-input', ['leaseMs']],
+    ['a claim max beyond 1000', (q) => q.claim('w', { max: 1e9 }), 'invalid-input', ['max']],
+    ['a worker id with NUL', (q) => q.claim('w\0x'), 'invalid-input', ['workerId']],
+    [
+      'a completeAndClaim leaseMs beyond a timer',
+      (q) => q.completeAndClaim({ id: '1', token: TOKEN }, 'w', { leaseMs: 1e16 }),
+      'invalid-input',
+      ['leaseMs'],
+    ],
+    ['an extend beyond a timer', (q) => q.extend({ id: '1', token: TOKEN }, 1e16), 'invalid-input', ['leaseMs']],
+    ['a fail retryInMs beyond a timer', (q) => q.fail({ id: '1', token: TOKEN }, 'x', { retryInMs: 1e16 }), 'invalid-input', ['retryInMs']],
+    [
+      'a dedup key with a lone surrogate (the database would store another key)',
+      (q) =>
+        q.enqueue([
+          { payload: 1, dedupKey: 'ok' },
+          { payload: 2, dedupKey: 'half \ud800' },
+        ]),
+      'invalid-input',
+      ['1.dedupKey', 'surrogate'],
+    ],
+    ['a lease token with NUL', (q) => q.complete({ id: '1', token: 'a\0b' }), 'invalid-input', ['token']],
   ];
   it.each(cases)('%s', async (_label, call, code, mentions) => {
     const queue = postgresQueue({ pool, queue: 'bad' });
@@ -80,5 +107,41 @@ describe('bad input: a clear error, and nothing changed', () => {
       'invalid-options',
       'pool',
     );
+  });
+
+  it.each<[string, () => unknown]>([
+    ['defaultMaxAttempts', () => postgresQueue({ pool, defaultMaxAttempts: 2 ** 31 })],
+    ['backoff.maxMs', () => postgresQueue({ pool, backoff: { baseMs: 1_000, maxMs: 1e16 } })],
+    ['backoff.baseMs', () => postgresQueue({ pool, backoff: { baseMs: -1, maxMs: 1_000 } })],
+    ['ttlMs', () => membership({ pool, group: 'g', ttlMs: 1e16 })],
+    ['intervalMs', () => membership({ pool, group: 'g', intervalMs: 2 ** 31 })],
+    ['group', () => membership({ pool, group: 'a\0b' })],
+    ['memberId', () => membership({ pool, group: 'g', memberId: 'a\0b' })],
+    ['timeoutMs', () => postgresLeader({ connectionString: 'postgres://127.0.0.1/x', timeoutMs: 1e16 })],
+    ['name', () => postgresLeader({ connectionString: 'postgres://127.0.0.1/x', name: 'a\0b' })],
+    ['timeoutMs', () => sqlMetric({ pool, query: 'select 1 as n', timeoutMs: 1e16 })],
+  ])('refuses an option the database or a timer cannot hold: %s', async (field, build) => {
+    await refused(Promise.resolve().then<unknown>(build), 'invalid-options', field);
+  });
+
+  it('stores a fail error text with NUL characters (as U+FFFD) instead of failing with a driver error', async () => {
+    const queue = postgresQueue({ pool, queue: 'nul' });
+    await queue.purge();
+    await queue.enqueue({ payload: 1, maxAttempts: 1 });
+    const [job] = await queue.claim('w');
+    await queue.fail(job as never, new Error('bad\0byte'));
+    expect((await queue.listDead()).map((dead) => dead.lastError)).toEqual(['bad\uFFFDbyte']);
+  });
+
+  it('stores a payload with NUL characters in its strings and keys, and gives it back unchanged', async () => {
+    const queue = postgresQueue({ pool, queue: 'nul' });
+    await queue.purge();
+    const payload = { text: 'a\0b', 'key\0': ['\0'] };
+    await queue.enqueue({ payload });
+    const [job] = await queue.claim('w');
+    expect(job?.payload).toEqual(payload);
+    await queue.fail(job as never, 'again', { retryInMs: 0 });
+    const [again] = await queue.claim('w');
+    expect(again?.payload).toEqual(payload);
   });
 });

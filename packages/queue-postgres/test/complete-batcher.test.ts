@@ -84,4 +84,43 @@ describe('CompleteBatcher', () => {
     calls[1]?.finish({ done: new Set(['3']), claimed: new Map() });
     expect((await Promise.all(all)).map((r) => r.done)).toEqual([true, true, true]);
   });
+
+  it('resends a statement that failed on its data in halves: only the request that fails alone is rejected', async () => {
+    const sent: (string | null)[][] = [];
+    // A statement fails whenever it holds request "5" (as the server fails a whole statement for one bad row).
+    const send = async (requests: CompleteRequest[]): Promise<CompleteOutcome<string>> => {
+      sent.push(requests.map((r) => r.id));
+      if (requests.some((r) => r.id === '5')) throw Object.assign(new Error('bad value in 5'), { data: true });
+      return {
+        done: new Set(requests.flatMap((r) => (r.id === null ? [] : [r.id]))),
+        claimed: new Map(requests.flatMap((r, i) => (r.want > 0 ? [[i, [`job-for-${r.id}`]] as [number, string[]]] : []))),
+      };
+    };
+    const batcher = new CompleteBatcher(send, 500, (error) => (error as { data?: boolean }).data === true);
+    const ids = ['1', '2', '3', '4', '5', '6', '7', '8'];
+    const results = await Promise.allSettled(ids.map((id) => batcher.submit(complete(id, 1))));
+    expect(results.map((r) => r.status)).toEqual(ids.map((id) => (id === '5' ? 'rejected' : 'fulfilled')));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.jobs : []))).toEqual(
+      ids.map((id) => (id === '5' ? [] : [`job-for-${id}`])),
+    );
+    // Every good request went through exactly once; the bad one was narrowed down in halves.
+    const succeeded = sent.filter((batch) => !batch.includes('5')).flat();
+    expect(succeeded.sort()).toEqual(ids.filter((id) => id !== '5'));
+    expect(sent).toEqual([ids, ['1', '2', '3', '4'], ['5', '6', '7', '8'], ['5', '6'], ['5'], ['6'], ['7', '8']]);
+  });
+
+  it('does not resend a statement that failed for another reason (the server away): every caller gets the error', async () => {
+    let calls = 0;
+    const batcher = new CompleteBatcher<string>(
+      async () => {
+        calls++;
+        throw new Error('connection lost');
+      },
+      500,
+      () => false,
+    );
+    const results = await Promise.allSettled(['1', '2', '3'].map((id) => batcher.submit(complete(id))));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(calls).toBe(1);
+  });
 });

@@ -15,13 +15,15 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(
-  mode: 'fleet' | 'naive' | 'hang',
+  mode: 'fleet' | 'naive' | 'hang' | 'ledger',
   url: string,
   queue: string,
   concurrency: number,
   leaseMs = 30_000,
+  handlerMs = 0,
 ): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, mode, url, queue, String(concurrency), String(leaseMs)], {
+  const args = [script, mode, url, queue, String(concurrency), String(leaseMs), String(handlerMs)];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: Record<string, unknown>[] = [];

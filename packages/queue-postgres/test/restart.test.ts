@@ -4,46 +4,100 @@ import { postgresQueue } from '../src/index.js';
 import { type EmbeddedPostgres, startPostgres } from '../src/testing/index.js';
 import { spawnWorker, stopAll, until, type WorkerProcess } from './processes.js';
 
-const JOBS = 3_000;
+const JOBS = 4_000;
+const WORKERS = 3;
+const CONCURRENCY = 4;
+const LEASE_MS = 2_000;
+const HANDLER_MS = 2;
+// A fast shutdown lets running statements finish; an immediate one (SIGQUIT) drops them, and the next start recovers
+// from the crash, so a complete may commit without its reply ever reaching the worker.
+const RESTARTS = ['fast', 'immediate', 'fast', 'immediate'] as const;
 
-// This file restarts the server, so it starts its own rather than disturbing the run's shared one.
+// This file restarts the server, so it starts its own rather than disturbing the run's shared one. With the test
+// default synchronous_commit=off, PostgreSQL may acknowledge a commit that an immediate shutdown then forgets (its
+// documented trade-off: measured here as acknowledged completes undone and their jobs run and completed again), so
+// this server keeps the production default, on.
 let server: EmbeddedPostgres;
 
 beforeAll(async () => {
-  server = await startPostgres();
+  server = await startPostgres({ settings: { synchronous_commit: 'on' } });
 });
 afterAll(() => server?.destroy());
 
-describe('the PostgreSQL server restarted mid-run', () => {
-  it('workers reconnect and finish; nothing lost, nothing completed twice', async () => {
+async function restart(how: (typeof RESTARTS)[number]) {
+  if (how === 'fast') await server.stop();
+  else {
+    process.kill(server.pid as number, 'SIGQUIT');
+    await until(async () => server.pid === undefined, 30_000, 'the immediate shutdown');
+  }
+  // Down for a moment: claims, completes and extends fail meanwhile and leases run on.
+  await new Promise((r) => setTimeout(r, 500));
+  await server.start();
+}
+
+describe('the PostgreSQL server restarted while jobs flow', () => {
+  it('workers reconnect and drain; no job lost, none completed twice, re-runs only after a lost lease', async () => {
     const admin = new pg.Pool({ connectionString: server.url, max: 2 });
     admin.on('error', () => {});
     const queue = postgresQueue<{ i: number }>({ pool: admin, queue: 'restart' });
     await queue.migrate();
-    await admin.query('create table ledger (i integer primary key, pid integer not null, token text not null)');
-    await admin.query('create table duplicates (i integer not null, pid integer not null)');
-    await queue.enqueue(Array.from({ length: JOBS }, (_, i) => ({ payload: { i } })));
-    const count = async () => (await admin.query<{ n: number }>('select count(*)::int as n from ledger')).rows[0]?.n ?? 0;
-    const workers: WorkerProcess[] = [
-      spawnWorker('fleet', server.url, 'restart', 4, 3_000),
-      spawnWorker('fleet', server.url, 'restart', 4, 3_000),
-    ];
+    // Attempts to spare: a job held across several restarts must not die of them, which would hide a loss as "dead".
+    await queue.enqueue(Array.from({ length: JOBS }, (_, i) => ({ payload: { i }, maxAttempts: 20 })));
+    // The ledger is the workers' own output: each handler run ({ran}) and each complete the queue acknowledged ({done}).
+    const workers: WorkerProcess[] = Array.from({ length: WORKERS }, () =>
+      spawnWorker('ledger', server.url, 'restart', CONCURRENCY, LEASE_MS, HANDLER_MS),
+    );
+    const entries = (key: 'ran' | 'done') =>
+      workers.flatMap((w) => w.lines.filter((line) => key in line).map((line) => line[key] as number));
+    const progress: number[] = [];
     try {
-      await until(async () => (await count()) >= JOBS / 10, 60_000, 'the workers to get going');
-      const beforeStop = await count();
-      await server.stop();
-      expect(beforeStop, 'the restart came mid-run').toBeLessThan(JOBS);
-      await new Promise((r) => setTimeout(r, 1_000));
-      await server.start();
-      await until(async () => (await count().catch(() => 0)) >= JOBS, 90_000, 'the ledger to fill after the restart');
+      for (const [k, how] of RESTARTS.entries()) {
+        const mark = ((k + 1) * JOBS) / (RESTARTS.length + 2);
+        await until(async () => entries('done').length >= mark, 60_000, `progress before restart ${k + 1}`);
+        progress.push(entries('done').length);
+        await restart(how);
+      }
+      await until(
+        async () => {
+          const s = await queue.stats().catch(() => undefined);
+          return s !== undefined && s.ready + s.delayed + s.running === 0 && s.completedTotal >= JOBS;
+        },
+        120_000,
+        'the queue to drain after the restarts',
+      );
     } finally {
       await stopAll(workers);
     }
     const stats = await queue.stats();
-    const dup = (await admin.query<{ n: number }>('select count(*)::int as n from duplicates')).rows[0]?.n;
-    const done = await count();
+    const left = await admin.query<{ live: number; dead: number }>(
+      "select (select count(*)::int from fleet.jobs where queue = 'restart') as live, (select count(*)::int from fleet.dead_jobs where queue = 'restart') as dead",
+    );
     await admin.end();
-    expect({ done, dup }).toEqual({ done: JOBS, dup: 0 });
-    expect([stats.ready, stats.delayed, stats.running, stats.dead, stats.completedTotal]).toEqual([0, 0, 0, 0, JOBS]);
-  }, 180_000);
+    const ran = entries('ran');
+    const done = entries('done');
+    const figures = {
+      jobs: JOBS,
+      restarts: RESTARTS.length,
+      lost: JOBS - stats.completedTotal,
+      duplicateCompletes: done.length - new Set(done).size,
+      reRuns: ran.length - new Set(ran).size,
+      redeliveredTotal: stats.redeliveredTotal,
+      completedWithoutReply: JOBS - new Set(done).size,
+    };
+    console.info(`under faults: ${JSON.stringify(figures)}`);
+    expect(
+      progress.every((n) => n < JOBS),
+      'every restart came mid-run',
+    ).toBe(true);
+    expect(new Set(ran).size, 'every job ran').toBe(JOBS);
+    expect({ ...left.rows[0], completed: stats.completedTotal, lost: figures.lost, duplicates: figures.duplicateCompletes }).toEqual({
+      live: 0,
+      dead: 0,
+      completed: JOBS,
+      lost: 0,
+      duplicates: 0,
+    });
+    // A handler runs again only after its lease was lost, and each such redelivery is counted.
+    expect(figures.reRuns).toBeLessThanOrEqual(stats.redeliveredTotal);
+  }, 240_000);
 });

