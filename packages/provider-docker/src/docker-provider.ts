@@ -1,4 +1,4 @@
-import type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from '@fleet/core';
+import { type FleetStatus, MAX_TIMER_MS, type ProviderCapabilities, type ScaleDirection, type ScaleRequest, type ScalingProvider } from '@fleet/core';
 import type Dockerode from 'dockerode';
 import { EngineConnection } from './connection.js';
 import { type GroupContainer, groupQuery, isDead, isReady, isStarting, type Squatter, sortOut } from './containers.js';
@@ -122,7 +122,7 @@ export function dockerProvider(options: DockerProviderOptions): DockerProvider {
         const t = Math.ceil(o.drainTimeoutMs / 1000);
         await engine
           .call(`stop ${id}`, signal, (d, s) => d.getContainer(c.id).stop({ t, abortSignal: s } as object), {
-            timeoutMs: o.callTimeoutMs + t * 1000,
+            timeoutMs: Math.min(MAX_TIMER_MS, o.callTimeoutMs + t * 1000),
           })
           .catch(gone);
       }

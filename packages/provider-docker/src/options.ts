@@ -1,4 +1,4 @@
-import { parseWith } from '@fleet/core';
+import { MAX_TIMER_MS, parseWith, tooLongForTimer } from '@fleet/core';
 import { z } from 'zod';
 import { type DockerOption, dockerOptionSchema } from './connection.js';
 import { SCOPE } from './engine-error.js';
@@ -13,14 +13,14 @@ const schema = z
     docker: dockerOptionSchema.optional(),
     min: z.number().int().min(0).default(1),
     max: z.number().int().min(1).default(10),
-    drainTimeoutMs: z.number().int().min(0).default(30_000),
+    drainTimeoutMs: z.number().int().min(0).max(MAX_TIMER_MS, tooLongForTimer).default(30_000),
     workerIdEnv: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
       .default('WORKER_ID'),
     replaceDead: z.boolean().default(true),
     concurrency: z.number().int().min(1).max(8).default(4),
-    callTimeoutMs: z.number().int().positive().optional(),
+    callTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS, tooLongForTimer).optional(),
   })
   .superRefine((o, ctx) => {
     if (o.min > o.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `expected min <= max (${o.max}), got ${o.min}` });

@@ -16,6 +16,8 @@ const refused = (options: unknown) => {
 
 describe('dockerProvider options: bad input names the field and the expected shape', () => {
   it.each([
+    ['a drain beyond what a timer holds', { ...base, drainTimeoutMs: 3e9 }, /drainTimeoutMs: at most 2147483647 ms/],
+    ['a call timeout beyond what a timer holds', { ...base, callTimeoutMs: 2 ** 31 }, /callTimeoutMs: at most 2147483647 ms/],
     [
       'an empty group name',
       { ...base, group: '' },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LeaderElector } from '@fleet/core';
-import { parseWith } from '@fleet/core';
+import { MAX_TIMER_MS, parseWith, tooLongForTimer } from '@fleet/core';
 import { CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { callApi, SCOPE, statusOf } from './api-error.js';
@@ -13,8 +13,8 @@ const schema = z.strictObject({
   name: objectNameSchema,
   namespace: namespaceSchema.optional(),
   id: z.string().min(1).max(253).optional(),
-  leaseDurationMs: z.number().int().min(1_000).default(15_000),
-  requestTimeoutMs: z.number().int().positive().default(5_000),
+  leaseDurationMs: z.number().int().min(1_000).max(MAX_TIMER_MS, tooLongForTimer).default(15_000),
+  requestTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS, tooLongForTimer).default(5_000),
   kubeconfig: kubeConfigSchema.optional(),
 });
 

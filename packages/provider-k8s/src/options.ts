@@ -1,5 +1,5 @@
 import type { Logger } from '@fleet/core';
-import { parseWith, silentLogger } from '@fleet/core';
+import { MAX_TIMER_MS, parseWith, silentLogger, tooLongForTimer } from '@fleet/core';
 import { z } from 'zod';
 import { SCOPE } from './api-error.js';
 import type { K8sProviderEvent } from './events.js';
@@ -56,8 +56,8 @@ const schema = z
     min: z.number().int().min(0).default(0),
     max: z.number().int().min(1).default(1000),
     conflictRetries: z.number().int().min(0).max(100).default(5),
-    requestTimeoutMs: z.number().int().positive().default(10_000),
-    hpaCheckIntervalMs: z.number().int().min(0).default(300_000),
+    requestTimeoutMs: z.number().int().positive().max(MAX_TIMER_MS, tooLongForTimer).default(10_000),
+    hpaCheckIntervalMs: z.number().int().min(0).max(MAX_TIMER_MS, tooLongForTimer).default(300_000),
     fieldManager: z.string().min(1).default('fleet-autoscaler'),
     logger: z.custom<Logger>((v) => typeof (v as Logger | null)?.warn === 'function', 'expected a logger').default(silentLogger),
     onEvent: z.custom<(event: K8sProviderEvent) => void>((v) => typeof v === 'function', 'expected a function').optional(),

@@ -30,6 +30,16 @@ describe('k8sProvider() options', () => {
     ['a custom kind without plural', { kind: { group: 'example.com', version: 'v1' }, name: 'w' }, /kind: /],
     ['min above max', { kind: 'Deployment', name: 'w', min: 5, max: 2 }, /min: expected min <= max \(2\), got 5/],
     ['an unknown option', { kind: 'Deployment', name: 'w', replicas: 3 }, /replicas/],
+    [
+      'a request timeout beyond a timer',
+      { kind: 'Deployment', name: 'w', requestTimeoutMs: 2 ** 31 },
+      /requestTimeoutMs: at most 2147483647 ms/,
+    ],
+    [
+      'an HPA check interval beyond a timer',
+      { kind: 'Deployment', name: 'w', hpaCheckIntervalMs: 3e9 },
+      /hpaCheckIntervalMs: at most 2147483647 ms/,
+    ],
     ['a kubeconfig of the wrong shape', { kind: 'Deployment', name: 'w', kubeconfig: { server: 'not a url', token: 't' } }, /kubeconfig: /],
   ])('rejects %s with an error naming the field', (_, options, message) => {
     const error = attempt({ kubeconfig, ...options });
@@ -57,5 +67,7 @@ describe('k8sLeader() options', () => {
   it('rejects an invalid namespace and a lease under a second, naming the field', () => {
     expect(() => k8sLeader({ name: 'l', namespace: 'UPPER', kubeconfig })).toThrow(/namespace: expected a DNS-1123 label/);
     expect(() => k8sLeader({ name: 'l', leaseDurationMs: 10, kubeconfig })).toThrow(/leaseDurationMs: /);
+    expect(() => k8sLeader({ name: 'l', leaseDurationMs: 2 ** 31, kubeconfig })).toThrow(/leaseDurationMs: at most 2147483647 ms/);
+    expect(() => k8sLeader({ name: 'l', requestTimeoutMs: 2 ** 31, kubeconfig })).toThrow(/requestTimeoutMs: at most 2147483647 ms/);
   });
 });

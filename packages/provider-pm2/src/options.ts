@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseWith } from '@fleet/core';
+import { MAX_TIMER_MS, parseWith, tooLongForTimer } from '@fleet/core';
 import { z } from 'zod';
 import { SCOPE } from './connection.js';
 import type { Pm2AppConfig, Pm2Constructor } from './pm2-api.js';
 
-const ms = z.number().finite().min(0);
+/** A duration that ends in a Node timer: at most 2^31 − 1 ms. */
+const ms = z.number().finite().min(0).max(MAX_TIMER_MS, tooLongForTimer);
 
 const schema = z
   .strictObject({
@@ -34,7 +35,7 @@ const schema = z
       .default({ minUptimeMs: 1_000, maxRestarts: 5 }),
     pm2Home: z.string().min(1).optional(),
     startDaemon: z.boolean().default(true),
-    callTimeoutMs: z.number().finite().positive().optional(),
+    callTimeoutMs: z.number().finite().positive().max(MAX_TIMER_MS, tooLongForTimer).optional(),
     pm2: z
       .custom<{ custom: Pm2Constructor }>(
         (v) => typeof (v as { custom?: unknown } | null)?.custom === 'function',
@@ -105,7 +106,7 @@ export function parsePm2Options(options: Pm2ProviderOptions, what = 'pm2Provider
     ...o,
     script: resolve(o.script),
     listenTimeout,
-    callTimeoutMs: o.callTimeoutMs ?? o.drainTimeoutMs + listenTimeout + 10_000,
+    callTimeoutMs: o.callTimeoutMs ?? Math.min(MAX_TIMER_MS, o.drainTimeoutMs + listenTimeout + 10_000),
   };
 }
 

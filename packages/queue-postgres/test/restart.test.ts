@@ -1,3 +1,5 @@
+import { Autoscaler, ceilTarget, type Decision } from '@fleet/core';
+import { memoryProvider } from '@fleet/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresQueue } from '../src/index.js';
@@ -36,7 +38,7 @@ async function restart(how: (typeof RESTARTS)[number]) {
 }
 
 describe('the PostgreSQL server restarted while jobs flow', () => {
-  it('workers reconnect and drain; no job lost, none completed twice, re-runs only after a lost lease', async () => {
+  it('workers reconnect and drain; no job lost, none completed twice, re-runs only after a lost lease; an Autoscaler reading the queue never scales down on a failed read', async () => {
     const admin = new pg.Pool({ connectionString: server.url, max: 2 });
     admin.on('error', () => {});
     const queue = postgresQueue<{ i: number }>({ pool: admin, queue: 'restart' });
@@ -49,6 +51,25 @@ describe('the PostgreSQL server restarted while jobs flow', () => {
     );
     const entries = (key: 'ran' | 'done') =>
       workers.flatMap((w) => w.lines.filter((line) => key in line).map((line) => line[key] as number));
+    // An Autoscaler on this queue's own stats, ticking through the restarts: its metric source fails while the server
+    // is down, and a failed read must hold the fleet, never shrink it.
+    const decisions: Decision[] = [];
+    let metricErrors = 0;
+    const scaler = new Autoscaler({
+      metrics: queue.metricSource(),
+      provider: memoryProvider({ initial: 1 }),
+      policy: ceilTarget({ metric: 'ready', perWorker: 200, scaleUpAbove: 300, scaleDownBelow: 100 }),
+      min: 1,
+      max: 10,
+      intervalMs: 100,
+      metricTimeoutMs: 1_000,
+      cooldown: { down: 0 },
+    });
+    scaler.on('decision', (d) => decisions.push(d));
+    scaler.on('error', (e) => {
+      if (e.phase === 'metric') metricErrors++;
+    });
+    scaler.start();
     const progress: number[] = [];
     try {
       for (const [k, how] of RESTARTS.entries()) {
@@ -66,6 +87,7 @@ describe('the PostgreSQL server restarted while jobs flow', () => {
         'the queue to drain after the restarts',
       );
     } finally {
+      await scaler.stop();
       await stopAll(workers);
     }
     const stats = await queue.stats();
@@ -83,6 +105,11 @@ describe('the PostgreSQL server restarted while jobs flow', () => {
       reRuns: ran.length - new Set(ran).size,
       redeliveredTotal: stats.redeliveredTotal,
       completedWithoutReply: JOBS - new Set(done).size,
+      autoscalerTicks: decisions.length,
+      failedMetricReads: metricErrors,
+      outageTicks: decisions.filter((d) => d.code === 'metric-outage').length,
+      scaleDownsOnOutage: decisions.filter((d) => d.code === 'metric-outage' && d.to < d.from).length,
+      scaleDowns: decisions.filter((d) => d.to < d.from).length,
     };
     console.info(`under faults: ${JSON.stringify(figures)}`);
     expect(
@@ -99,5 +126,10 @@ describe('the PostgreSQL server restarted while jobs flow', () => {
     });
     // A handler runs again only after its lease was lost, and each such redelivery is counted.
     expect(figures.reRuns).toBeLessThanOrEqual(stats.redeliveredTotal);
+    // The restarts reached the Autoscaler as failed reads, each an outage that held the fleet; it still scaled.
+    expect(metricErrors, 'the restarts were seen as failed metric reads').toBeGreaterThan(0);
+    expect(figures.outageTicks).toBeGreaterThan(0);
+    expect(decisions.filter((d) => d.code === 'metric-outage' && d.to !== d.from)).toEqual([]);
+    expect(decisions.some((d) => d.action === 'scale-up') && decisions.some((d) => d.action === 'scale-down')).toBe(true);
   }, 240_000);
 });
