@@ -15,7 +15,6 @@ import { parseAutoscalerOptions } from '../src/options.js';
 import { FakeClock, fixedMetric, followMetric, memoryProvider } from '../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-const signal = new AbortController().signal;
 
 /** Values that are not Errors and cannot be printed the usual way. */
 const unprintable: [string, () => unknown][] = [
