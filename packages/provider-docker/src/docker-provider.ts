@@ -1,4 +1,11 @@
-import { type FleetStatus, MAX_TIMER_MS, type ProviderCapabilities, type ScaleDirection, type ScaleRequest, type ScalingProvider } from '@fleet/core';
+import {
+  type FleetStatus,
+  MAX_TIMER_MS,
+  type ProviderCapabilities,
+  type ScaleDirection,
+  type ScaleRequest,
+  type ScalingProvider,
+} from '@fleet/core';
 import type Dockerode from 'dockerode';
 import { EngineConnection } from './connection.js';
 import { type GroupContainer, groupQuery, isDead, isReady, isStarting, type Squatter, sortOut } from './containers.js';
