@@ -3,23 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../src/clock.js';
 import { fleetError } from '../src/errors.js';
-import type { Logger } from '../src/logger.js';
 import type { ClaimQueue } from '../src/queue.js';
-import { FakeClock, flushPromises } from '../src/testing/fake-clock.js';
-import { memoryQueue } from '../src/testing/memory-queue.js';
+import { flushPromises } from '../src/testing/fake-clock.js';
 import type { RunWorkerOptions } from '../src/worker/options.js';
 import { runWorker } from '../src/worker/run-worker.js';
+import { workerSetup } from './support/worker-setup.js';
 
-function setup() {
-  const clock = new FakeClock();
-  const queue = memoryQueue<number>({ clock, backoff: { baseMs: 100, maxMs: 100 } });
-  const lines: string[] = [];
-  const log = (level: string) => (_fields: unknown, message: unknown) => lines.push(`${level} ${String(message)}`);
-  const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') };
-  const start = (options: Partial<RunWorkerOptions<number>> & Pick<RunWorkerOptions<number>, 'handler'>) =>
-    runWorker<number>({ queue, clock, logger, handleSignals: false, workerId: 'w1', ...options });
-  return { clock, queue, lines, logger, start };
-}
+const setup = workerSetup;
 
 const enqueue = (queue: ClaimQueue<number>, n: number) => queue.enqueue(Array.from({ length: n }, (_, i) => ({ payload: i })));
 

@@ -2,25 +2,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Autoscaler, ceilTarget, statusHandler } from '../src/index.js';
-import { fixedMetric, memoryProvider } from '../src/testing/index.js';
+import { statusHandler } from '../src/index.js';
 import { rawRequest } from './support/raw-http.js';
+import { statusScaler } from './support/status-scaler.js';
 
 // Requests built byte by byte, each with the answer it must get: what Node's parser refuses is a 400 or 431 before
 // the handler runs; everything else is the handler's JSON 4xx or a 200, and only a valid token runs a tick.
 const TOKEN = 'fuzz-admin-token-0123456789';
 const servers: Server[] = [];
 const ports: Record<'open' | 'protected', number> = { open: 0, protected: 0 };
-let ticks = 0;
+const served = statusScaler();
 
 beforeAll(async () => {
-  const scaler = new Autoscaler({
-    metrics: fixedMetric({ pending: 3 }),
-    provider: memoryProvider({ initial: 1 }),
-    policy: ceilTarget({ metric: 'pending', perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2 }),
-    max: 5,
-  });
-  scaler.on('decision', () => ticks++);
+  const { scaler } = served;
   for (const kind of ['open', 'protected'] as const) {
     const server = createServer(statusHandler(scaler, { token: TOKEN, protectStatus: kind === 'protected', basePath: '/api/as' }));
     servers.push(server);
@@ -134,10 +128,10 @@ describe('statusHandler under hostile requests', () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const want = expected(r);
-        const before = ticks;
+        const before = served.ticks();
         const answer = await rawRequest(ports[r.kind], bytes(r));
         expect(answer.status).toBe(want.status);
-        expect(ticks - before).toBe(want.tick ? 1 : 0);
+        expect(served.ticks() - before).toBe(want.tick ? 1 : 0);
         expect(answer.body).not.toContain(TOKEN);
         if (want.json && want.status >= 400) {
           expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');

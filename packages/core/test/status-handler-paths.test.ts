@@ -4,21 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Autoscaler, ceilTarget, statusHandler } from '../src/index.js';
 import { fixedMetric, memoryProvider } from '../src/testing/index.js';
 import { rawRequest } from './support/raw-http.js';
+import { statusScaler } from './support/status-scaler.js';
 
 const TOKEN = 'an-admin-token-of-some-length';
 let server: Server;
 let port: number;
-let ticks = 0;
+const served = statusScaler();
 const fallthrough: string[] = [];
 
 beforeAll(async () => {
-  const scaler = new Autoscaler({
-    metrics: fixedMetric({ pending: 3 }),
-    provider: memoryProvider({ initial: 1 }),
-    policy: ceilTarget({ metric: 'pending', perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2 }),
-    max: 5,
-  });
-  scaler.on('decision', () => ticks++);
+  const { scaler } = served;
   const handler = statusHandler(scaler, { token: TOKEN, protectStatus: true, basePath: '/api/as' });
   // As in express: what the handler does not own goes to the next route, which answers 418 here.
   server = createServer((req, res) =>
@@ -54,28 +49,28 @@ describe('statusHandler matches the request target as a path only', () => {
     '/api/as/status/',
     '/API/as/status',
   ])('%s is not a route of /api/as: it goes to next()', async (target) => {
-    const before = ticks;
+    const before = served.ticks();
     const answer = await send(target.endsWith('trigger') ? 'POST' : 'GET', target, auth);
     expect(answer.status).toBe(418);
     expect(fallthrough.at(-1)).toBe(target);
-    expect(ticks).toBe(before);
+    expect(served.ticks()).toBe(before);
   });
 
   it('the exact paths, with a query or a fragment, are the routes', async () => {
     expect((await send('GET', '/api/as/status', auth)).status).toBe(200);
     expect((await send('GET', '/api/as/status?verbose=1', auth)).status).toBe(200);
     expect((await send('GET', '/api/as/status#top', auth)).status).toBe(200);
-    const before = ticks;
+    const before = served.ticks();
     expect((await send('POST', '/api/as/trigger?x=1', auth)).status).toBe(200);
-    expect(ticks).toBe(before + 1);
+    expect(served.ticks()).toBe(before + 1);
   });
 });
 
 describe('statusHandler takes no body', () => {
   it('ignores up to 1 KiB, refuses more with 413 and runs no tick', async () => {
-    const before = ticks;
+    const before = served.ticks();
     expect((await send('POST', '/api/as/trigger', auth, '{}')).status).toBe(200);
-    expect(ticks).toBe(before + 1);
+    expect(served.ticks()).toBe(before + 1);
     const big = await send('POST', '/api/as/trigger', auth, 'x'.repeat(1025));
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body)).toEqual({ error: 'trigger takes no body: at most 1024 bytes are read and ignored' });
@@ -85,7 +80,7 @@ describe('statusHandler takes no body', () => {
         `400\r\n${'y'.repeat(1024)}\r\n1\r\nz\r\n0\r\n\r\n`,
     );
     expect(chunked.status).toBe(413);
-    expect(ticks).toBe(before + 1);
+    expect(served.ticks()).toBe(before + 1);
     expect((await send('GET', '/api/as/status', auth, 'x'.repeat(200_000))).status).toBe(413);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { doQueue } from '../src/index.js';
+import { send as sendTo } from './support/raw-api.js';
 import { type RunningWorker, startWorker, TOKEN } from './support/workerd.js';
 
 let worker: RunningWorker;
@@ -11,17 +12,7 @@ afterAll(() => worker?.mf.dispose());
 const Q = 'http-api';
 let held: { id: string; token: string };
 
-async function send(path: string, init: { method?: string; body?: unknown; raw?: string; auth?: string | null } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.auth !== null) headers.authorization = init.auth ?? `Bearer ${TOKEN}`;
-  const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
-  const response = await fetch(`${worker.origin}${path}`, {
-    method: init.method ?? 'POST',
-    headers,
-    ...(body === undefined ? {} : { body }),
-  });
-  return { status: response.status, body: (await response.json()) as { success: boolean; error?: { code: string; message: string } } };
-}
+const send = (path: string, init?: Parameters<typeof sendTo>[2]) => sendTo(worker, path, init);
 
 // One ready and one running job before each test; every refused request must leave both exactly as they were.
 beforeEach(async () => {
