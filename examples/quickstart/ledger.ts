@@ -28,7 +28,7 @@ export async function recordRun(
 }
 
 /** What the ledger says: runs, distinct jobs, duplicates and the p95 wait from enqueue to start. */
-export async function readLedger(pool: pg.Pool): Promise<{ runs: number; jobs: number; duplicates: number; p95WaitMs: number }> {
+export async function readLedger(pool: pg.Client): Promise<{ runs: number; jobs: number; duplicates: number; p95WaitMs: number }> {
   const { rows } = await pool.query<{ runs: string; jobs: string; p95: number | null }>(
     `select count(*) as runs, count(distinct job_id) as jobs,
             percentile_disc(0.95) within group (order by started_at - enqueued_at) as p95 from quickstart_runs`,

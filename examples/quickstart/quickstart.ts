@@ -59,7 +59,12 @@ export async function runQuickstart(o: QuickstartOptions = defaults): Promise<Qu
     cleanup.unshift(() => queue.close());
     await queue.migrate();
     await createLedger(server.url);
-    const ledger = new pg.Pool({ connectionString: server.url, max: 1 });
+    // One client, not a pool: a pool's end() resolves before its sockets close, so the server stopped next would end
+    // a connection still open, and the pool would re-emit that as an 'error' nobody listens to (a crash at exit).
+    // client.end() resolves once its socket is closed; the listener covers the server going away mid-run.
+    const ledger = new pg.Client({ connectionString: server.url });
+    ledger.on('error', (error) => o.print(`ledger connection lost: ${error.message}`));
+    await ledger.connect();
     cleanup.unshift(() => ledger.end());
     const provider = processProvider({
       script: new URL('./worker.ts', import.meta.url).pathname,

@@ -9,6 +9,8 @@ const url = process.env.DATABASE_URL as string;
 const workerId = process.env.WORKER_ID as string;
 const queue = postgresQueue<{ enqueuedAt: number; text: string }>({ connectionString: url, queue: 'quickstart', poolSize: 2 });
 const ledger = new pg.Pool({ connectionString: url, max: 1 });
+// An idle connection the server ends (it stops before this worker) must not crash the worker with an unhandled error.
+ledger.on('error', () => {});
 const handleMs = Number(process.env.HANDLE_MS ?? 1_200);
 
 const worker = runWorker({
