@@ -86,7 +86,7 @@ async function answer(route: string, text: string, c: ApiContext): Promise<Respo
     case 'POST /claim-next': {
       const body = parseBody(schemas.claim, input, name);
       const jobs = c.store.claim(body.workerId, body.max ?? 1, body.leaseMs ?? 30_000, await keyOf(body.requestId));
-      // S0's shape: `message` is the (first) claimed job; `jobs` carries the whole batch.
+      // The chat-bot workers' answer: `message` is the (first) claimed job; `jobs` carries the whole batch.
       if (jobs.length === 0) return json({ success: false, message: null, reason: 'no_pending_messages', jobs });
       return json({ success: true, message: jobs[0], jobs });
     }
