@@ -1,8 +1,7 @@
 import { providerConformance } from '@fleet/core/testing';
 import { afterEach, describe, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
-import { TEST_IMAGE } from './support/dockerd.js';
-import { noEngine, removeGroup, running, useEngine } from './support/engine.js';
+import { groupOptions, noEngine, removeGroup, running, useEngine } from './support/engine.js';
 
 describe.skipIf(noEngine)('dockerProvider on a real dockerd', () => {
   const engine = useEngine();
@@ -13,14 +12,7 @@ describe.skipIf(noEngine)('dockerProvider on a real dockerd', () => {
       name: 'dockerProvider',
       create: () => {
         group = `conf${++seq}`;
-        return dockerProvider({
-          group,
-          template: { image: TEST_IMAGE, networkMode: 'none' },
-          docker: { socketPath: engine().socket },
-          min: 0,
-          max: 4,
-          drainTimeoutMs: 2_000,
-        });
+        return dockerProvider(groupOptions(engine(), group, { min: 0, max: 4, drainTimeoutMs: 2_000 }));
       },
       // The engine's own container list, through the test's client; container ids change when one is recreated.
       inspect: async () => {

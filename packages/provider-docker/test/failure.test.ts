@@ -2,8 +2,8 @@ import { Autoscaler, type ErrorPhase, isFleetError } from '@fleet/core';
 import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { describe, expect, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
-import { TEST_IMAGE, until } from './support/dockerd.js';
-import { noEngine, running, useEngine } from './support/engine.js';
+import { until } from './support/dockerd.js';
+import { groupOptions, noEngine, running, useEngine } from './support/engine.js';
 
 const signal = new AbortController().signal;
 
@@ -26,14 +26,7 @@ describe.skipIf(noEngine)('dockerProvider: engine failures', () => {
   });
 
   it("the daemon stopped mid-scale: error events with phase 'provider', the loop goes on, and it resumes once the daemon is back", async () => {
-    const docker = dockerProvider({
-      group: 'outage',
-      template: { image: TEST_IMAGE, networkMode: 'none' },
-      docker: { socketPath: engine().socket },
-      min: 1,
-      max: 6,
-      drainTimeoutMs: 1_000,
-    });
+    const docker = dockerProvider(groupOptions(engine(), 'outage', { min: 1, max: 6 }));
     const desired = fixedMetric({ desired: 1 });
     const scaler = new Autoscaler({
       metrics: desired,

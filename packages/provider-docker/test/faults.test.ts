@@ -2,8 +2,8 @@ import { Autoscaler, isFleetError, type ScalingProvider } from '@fleet/core';
 import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { describe, expect, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
-import { TEST_IMAGE, until } from './support/dockerd.js';
-import { noEngine, useEngine } from './support/engine.js';
+import { until } from './support/dockerd.js';
+import { createOutsider, fingerprint as fingerprintOf, groupOptions, noEngine, useEngine } from './support/engine.js';
 
 // Fault injection: the test's own dockerd is restarted (stopped by its pid, started on the same data root) while
 // an Autoscaler scales the group, three times at three moments. Everything is counted through the test's own client.
@@ -18,13 +18,9 @@ describe.skipIf(noEngine)('dockerProvider under faults: dockerd restarted while 
       index: c.Labels['fleet.index'],
       state: c.State,
     }));
-  const fingerprint = async (name: string) => {
-    const i = await engine().docker.getContainer(name).inspect();
-    return { id: i.Id, status: i.State.Status, startedAt: i.State.StartedAt, finishedAt: i.State.FinishedAt };
-  };
+  const fingerprint = (name: string) => fingerprintOf(engine(), name);
   const outsider = async (name: string, labels: Record<string, string>) => {
-    const c = await engine().docker.createContainer({ name, Image: TEST_IMAGE, Labels: labels, HostConfig: { NetworkMode: 'none' } });
-    await c.start();
+    const c = await createOutsider(engine(), name, labels);
     await c.stop({ t: 0 }); // exited: a daemon restart leaves it as it is, so any change would be the provider's
   };
 
@@ -33,14 +29,7 @@ describe.skipIf(noEngine)('dockerProvider under faults: dockerd restarted while 
     await outsider('postgres-prod', { 'fleet.group': group, 'fleet.index': '2' });
     const foreignBefore = [await fingerprint('billing-cron'), await fingerprint('postgres-prod')];
 
-    const docker = dockerProvider({
-      group,
-      template: { image: TEST_IMAGE, networkMode: 'none' },
-      docker: { socketPath: engine().socket },
-      min: 1,
-      max: 8,
-      drainTimeoutMs: 1_000,
-    });
+    const docker = dockerProvider(groupOptions(engine(), group, { min: 1, max: 8 }));
     // The same provider, with a count of the scaleTo calls in flight so a restart can land inside one.
     let scaling = 0;
     const provider: ScalingProvider = {

@@ -2,34 +2,21 @@ import { Autoscaler, isFleetError } from '@fleet/core';
 import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
-import { TEST_IMAGE, until } from './support/dockerd.js';
-import { noEngine, removeGroup, useEngine } from './support/engine.js';
+import { until } from './support/dockerd.js';
+import { createOutsider, fingerprint as fingerprintOf, groupOptions, noEngine, removeGroup, useEngine } from './support/engine.js';
 
 const signal = new AbortController().signal;
 
 describe.skipIf(noEngine)('dockerProvider: only its own containers', () => {
   const engine = useEngine();
   const foreign: string[] = [];
-  const options = (group: string) => ({
-    group,
-    template: { image: TEST_IMAGE, networkMode: 'none' },
-    docker: { socketPath: engine().socket },
-    min: 0,
-    max: 5,
-    drainTimeoutMs: 1_000,
-  });
+  const options = (group: string) => groupOptions(engine(), group, { min: 0, max: 5 });
   // A container made by someone else, with whatever name and labels they gave it.
   const outsider = async (name: string, labels: Record<string, string>, run = true) => {
     foreign.push(name);
-    const c = await engine().docker.createContainer({ name, Image: TEST_IMAGE, Labels: labels, HostConfig: { NetworkMode: 'none' } });
-    if (run) await c.start();
-    return c.id;
+    return (await createOutsider(engine(), name, labels, run)).id;
   };
-  // What the engine says about a container: the same id, state and start time mean nobody touched it.
-  const fingerprint = async (name: string) => {
-    const i = await engine().docker.getContainer(name).inspect();
-    return { id: i.Id, status: i.State.Status, startedAt: i.State.StartedAt, finishedAt: i.State.FinishedAt };
-  };
+  const fingerprint = (name: string) => fingerprintOf(engine(), name);
   const names = async (group: string) =>
     (await engine().docker.listContainers({ all: true, filters: { label: [`fleet.group=${group}`] } })).map((c) => c.Names[0]).sort();
   afterEach(async () => {

@@ -3,20 +3,13 @@ import { fixedMetric, followMetric } from '@fleet/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dockerProvider } from '../src/index.js';
 import { TEST_IMAGE, until } from './support/dockerd.js';
-import { noEngine, removeGroup, running, useEngine } from './support/engine.js';
+import { groupOptions, noEngine, removeGroup, running, useEngine } from './support/engine.js';
 
 const signal = new AbortController().signal;
 
 describe.skipIf(noEngine)('dockerProvider: reconcile with what others do', () => {
   const engine = useEngine();
-  const options = (group: string) => ({
-    group,
-    template: { image: TEST_IMAGE, networkMode: 'none' },
-    docker: { socketPath: engine().socket },
-    min: 1,
-    max: 10,
-    drainTimeoutMs: 1_000,
-  });
+  const options = (group: string) => groupOptions(engine(), group, { min: 1, max: 10 });
   afterEach(async () => {
     for (const group of ['heal', 'outside']) await removeGroup(engine(), group);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startDockerd, type TestEngine, whyNoDockerd } from './dockerd.js';
+import type { DockerProviderOptions } from '../../src/index.js';
+import { startDockerd, TEST_IMAGE, type TestEngine, whyNoDockerd } from './dockerd.js';
 
 /**
  * Why this machine cannot run the engine tests, or undefined. Outside CI they are skipped with that reason;
@@ -41,4 +42,32 @@ export async function removeGroup(engine: TestEngine, group: string) {
         .catch(() => {}),
     ),
   );
+}
+
+/** A dockerProvider's options for a test group on `engine`: the test image, no network, a 1 s drain unless given. */
+export function groupOptions(
+  engine: TestEngine,
+  group: string,
+  bounds: { min: number; max: number; drainTimeoutMs?: number },
+): DockerProviderOptions {
+  return {
+    group,
+    template: { image: TEST_IMAGE, networkMode: 'none' },
+    docker: { socketPath: engine.socket },
+    drainTimeoutMs: 1_000,
+    ...bounds,
+  };
+}
+
+/** A container made by someone else, with whatever name and labels they gave it; started unless `start` is false. */
+export async function createOutsider(engine: TestEngine, name: string, labels: Record<string, string>, start = true) {
+  const c = await engine.docker.createContainer({ name, Image: TEST_IMAGE, Labels: labels, HostConfig: { NetworkMode: 'none' } });
+  if (start) await c.start();
+  return c;
+}
+
+/** What the engine says of a container: the same id, state and start time mean nobody touched it. */
+export async function fingerprint(engine: TestEngine, name: string) {
+  const i = await engine.docker.getContainer(name).inspect();
+  return { id: i.Id, status: i.State.Status, startedAt: i.State.StartedAt, finishedAt: i.State.FinishedAt };
 }
