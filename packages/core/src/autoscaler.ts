@@ -10,6 +10,7 @@ import type { MetricSource } from './metric.js';
 import { readMetrics } from './metrics/read.js';
 import { type AutoscalerOptions, parseAutoscalerOptions, type ResolvedOptions } from './options.js';
 import type { FleetStatus } from './provider.js';
+import { keysRead } from './rules/health.js';
 import { initialState, type Modes, type ScalerState } from './rules/state.js';
 import { withTimeout } from './timeout.js';
 
@@ -107,8 +108,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     this.clock = this.options.clock ?? systemClock;
     this.logger = this.options.logger ?? silentLogger;
     this.sources = Array.isArray(this.options.metrics) ? this.options.metrics : [this.options.metrics as MetricSource];
-    const activation = this.options.activation?.metric;
-    this.neededKeys = [...new Set([...this.options.policy.keys, ...(activation ? [activation] : [])])];
+    this.neededKeys = keysRead(this.options);
   }
 
   /** Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip). */
@@ -165,7 +165,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     const status = this.lastStatus;
     const paused = this.modes.paused;
     // The same rule functions as the next tick's decide(), so /status never promises what the tick then refuses.
-    const input = status && { now, status: this.clampAhead(status, now), metrics: {}, modes: this.modes };
+    const input = status && { now, status, metrics: {}, modes: this.modes };
     return {
       name: o.name,
       running: this.running,
@@ -248,7 +248,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     let status: FleetStatus;
     try {
       const raw = await withTimeout(this.clock, o.providerTimeoutMs, `provider '${o.provider.name}' status`, (s) => o.provider.status(s));
-      status = parseWith(statusSchema, raw, 'core', `status from provider '${o.provider.name}'`, 'provider-failed');
+      const parsed = parseWith(statusSchema, raw, 'core', `status from provider '${o.provider.name}'`, 'provider-failed');
+      status = this.clampAhead(parsed, this.clock.now());
       this.lastStatus = status;
     } catch (error) {
       this.fail('provider', error, o.provider.name);
@@ -263,14 +264,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       const names = this.sources.map((s) => `'${s.name}'`).join(', ');
       this.fail('metric', fleetError('core', 'metric-failed', `no source gave metric '${key}' (sources: ${names})`));
     }
-    const now = this.clock.now();
-    const input = {
-      now,
-      status: this.clampAhead(status, now),
-      metrics,
-      metricErrors: problems.map((p) => p.error.message),
-      modes: this.modes,
-    };
+    const input = { now: this.clock.now(), status, metrics, metricErrors: problems.map((p) => p.error.message), modes: this.modes };
     const { decision, state } = decide(o, this.state, input);
     this.state = state;
     this.emitSafe('decision', decision);
@@ -299,8 +293,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   }
 
   /**
-   * A `lastScaledAt` after `now` (the backend's clock runs ahead) counts from when this instance first saw it, with
-   * one warning; taken as is, it would block scale-down until the clocks meet.
+   * A `lastScaledAt` after `now` (the backend's clock runs ahead) counts from when this instance first read it, with
+   * one warning; taken as is, it would block scale-down until the clocks meet. Applied once, where the status is read.
    */
   private clampAhead(status: FleetStatus, now: number): FleetStatus {
     const reported = status.lastScaledAt;

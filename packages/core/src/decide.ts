@@ -3,7 +3,7 @@ import { errorText } from './error-text.js';
 import type { PolicyBounds, Proposal } from './policy.js';
 import { activation, clamp, isActive, outOfBounds } from './rules/bounds.js';
 import { cooldown } from './rules/cooldown.js';
-import { onOutage, partialOutage } from './rules/health.js';
+import { keysRead, onOutage, partialOutage } from './rules/health.js';
 import { override, paused, providerBackoff } from './rules/modes.js';
 import { longestPeriod, rateLimit } from './rules/rate-limit.js';
 import { stabilizationStep } from './rules/stabilize.js';
@@ -50,11 +50,9 @@ export function decide(config: RuleConfig, state: ScalerState, input: DecideInpu
   const { current, max } = ctx;
 
   // 1. Metric health.
-  const policyMissing = config.policy.keys.filter((k) => input.metrics[k] === undefined);
-  // The activation metric counts too: read as zero while it is out, it would take the fleet to zero.
-  const activationKey = config.activation?.metric;
-  const activationMissing = activationKey !== undefined && input.metrics[activationKey] === undefined;
-  const missing = activationMissing && !policyMissing.includes(activationKey) ? [...policyMissing, activationKey] : policyMissing;
+  const missing = keysRead(config).filter((k) => input.metrics[k] === undefined);
+  const policyMissing = missing.filter((k) => config.policy.keys.includes(k));
+  const activationMissing = config.activation !== undefined && missing.includes(config.activation.metric);
   const outageTicks = missing.length > 0 ? state.outageTicks + 1 : 0;
   let first: Step;
   // A partial policy (combine) still votes while some of its data is out; with all of it out, the outage rule applies.

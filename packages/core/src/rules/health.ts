@@ -1,6 +1,15 @@
 import type { RuleConfig, Step } from './state.js';
 
 /**
+ * The metric keys a tick needs: the policy's and the activation rule's. Any of them missing is an outage; the
+ * activation metric counts too, since read as zero while it is out it would take the fleet to zero.
+ */
+export function keysRead(config: Pick<RuleConfig, 'policy' | 'activation'>): string[] {
+  const activation = config.activation?.metric;
+  return [...new Set([...config.policy.keys, ...(activation ? [activation] : [])])];
+}
+
+/**
  * Rule 1, metric health: a metric the policy needs is missing, failed or stale. By default hold (never
  * scale down on missing data); `fallback` goes to a fixed size after N consecutive outages; `fail-open` to `max`.
  */

@@ -108,6 +108,7 @@ export async function runCase(c: Case): Promise<void> {
 
     errors.length = 0;
     const calls = fleet.scaleCalls;
+    const statusReadAt = clock.now(); // the tick reads the provider first, before any metric timeout moves the clock
     let settled = false;
     const pending = scaler.evaluate().finally(() => {
       settled = true;
@@ -132,7 +133,7 @@ export async function runCase(c: Case): Promise<void> {
         `${where}: no provider error event for a failed status read`,
       );
     } else {
-      if (aheadUnseen !== undefined) lastAny = Math.max(lastAny ?? Number.NEGATIVE_INFINITY, Math.min(aheadUnseen, d.at));
+      if (aheadUnseen !== undefined) lastAny = Math.max(lastAny ?? Number.NEGATIVE_INFINITY, Math.min(aheadUnseen, statusReadAt));
       aheadUnseen = undefined;
 
       const b = policy.bounds?.(d.at);
