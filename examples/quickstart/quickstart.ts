@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Autoscaler, type ChartPoint, ceilTarget, chartSvg, type Decision } from '@fleet/core';
 import { processProvider } from '@fleet/provider-local';
 import { postgresQueue } from '@fleet/queue-postgres';
@@ -16,7 +16,7 @@ export interface QuickstartOptions {
   intervalMs: number;
   cooldownDownMs: number;
   handleMs: number;
-  /** Where the chart goes. */
+  /** Where the chart goes (an absolute path is printed). */
   chartPath: string;
   /** A line per tick and the summary go here. */
   print: (line: string) => void;
@@ -43,7 +43,8 @@ export const defaults: QuickstartOptions = {
   intervalMs: 2_000,
   cooldownDownMs: 10_000,
   handleMs: 1_200,
-  chartPath: join(tmpdir(), 'fleet-quickstart.svg'),
+  // The current folder, not a fixed path in the shared temp folder: another user's run cannot collide with it.
+  chartPath: resolve('fleet-quickstart.svg'),
   print: (line) => console.log(line),
 };
 
@@ -69,7 +70,8 @@ export async function runQuickstart(o: QuickstartOptions = defaults): Promise<Qu
     const provider = processProvider({
       script: new URL('./worker.ts', import.meta.url).pathname,
       execArgv: ['--import', 'tsx'],
-      env: { DATABASE_URL: server.url, HANDLE_MS: String(o.handleMs) },
+      // The workers run from the packages' sources, like `pnpm demo` (tsx reads the paths in this tsconfig): no build.
+      env: { DATABASE_URL: server.url, HANDLE_MS: String(o.handleMs), TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) },
       name: 'ai-bot-worker',
       min: 1,
       max: 10,
