@@ -34,6 +34,8 @@ export interface QuickstartSummary {
   duplicates: number;
   scaleCalls: number[];
   chartPath: string;
+  /** Autoscaler ticks, each a dot on the chart. */
+  ticks: number;
   interrupted: boolean;
 }
 
@@ -94,11 +96,14 @@ export async function runQuickstart(o: QuickstartOptions = defaults): Promise<Qu
     const started = Date.now();
     const seconds = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
     const scaleCalls: number[] = [];
-    scaler.on('decision', (d: Decision) =>
+    // One dot per tick on the chart: the queue the tick read and the size it decided.
+    const ticks: ChartPoint[] = [];
+    scaler.on('decision', (d: Decision) => {
+      ticks.push({ t: Date.now() - started, queue: d.metrics.ready ?? 0, workers: d.to });
       o.print(
         `${seconds()}  queue ${String(d.metrics.ready ?? '?').padStart(3)}  workers ${String(d.from).padStart(2)} → ${String(d.to).padEnd(2)}  ${d.action.padEnd(10)} ${d.reason}`,
-      ),
-    );
+      );
+    });
     scaler.on('scaled', (e) => scaleCalls.push(e.to));
     scaler.on('error', (e) => o.print(`${seconds()}  ${e.phase} error: ${e.error.message}`));
 
@@ -139,7 +144,7 @@ export async function runQuickstart(o: QuickstartOptions = defaults): Promise<Qu
     const workerMs = samples.reduce((sum, s, i) => sum + s.workers * (i === 0 ? 0 : s.t - (samples[i - 1] as ChartPoint).t), 0);
     writeFileSync(
       o.chartPath,
-      chartSvg(samples, { title: `@fleet quickstart: ${total} messages through ceilTarget (S0) on 1–10 workers` }),
+      chartSvg(samples, { title: `@fleet quickstart: ${total} messages through ceilTarget on 1–10 workers`, marks: ticks }),
     );
     return {
       drainedInMs: drainedAt,
@@ -150,6 +155,7 @@ export async function runQuickstart(o: QuickstartOptions = defaults): Promise<Qu
       duplicates: seen.duplicates,
       scaleCalls,
       chartPath: o.chartPath,
+      ticks: ticks.length,
       interrupted,
     };
   } finally {

@@ -22,13 +22,22 @@ it('runs the quickstart, shortened: every message handled once, the fleet grows 
   expect(s.scaleCalls[s.scaleCalls.length - 1]).toBe(1);
   expect(lines.some((l) => /workers\s+1 → 3\s+scale-up/.test(l))).toBe(true);
   expect(existsSync(chartPath)).toBe(true);
-  expect(readFileSync(chartPath, 'utf8')).toMatch(/^<svg /);
+  const svg = readFileSync(chartPath, 'utf8');
+  expect(svg).toMatch(/^<svg /);
+  // A dot per tick: as many as decision lines printed.
+  const decisionLines = lines.filter((l) => /workers\s+\d+ → \d+/.test(l)).length;
+  expect(s.ticks).toBe(decisionLines);
+  expect(svg.match(/class="tick"/g)?.length).toBe(decisionLines);
 });
 
 it('Ctrl-C stops everything cleanly: exit 130, no worker and no PostgreSQL process left', async () => {
   const { spawn, execFileSync } = await import('node:child_process');
-  const main = new URL('../main.ts', import.meta.url).pathname;
-  const child = spawn(process.execPath, ['--import', 'tsx', main], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started as the root `pnpm demo` script starts it (from the repository root, the packages' sources through tsx).
+  const root = new URL('../../..', import.meta.url).pathname;
+  const demo = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).scripts.demo as string;
+  const [node, ...args] = demo.split(' ');
+  expect(node).toBe('node');
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => {
