@@ -73,7 +73,11 @@ export async function runQuickstart(o: QuickstartOptions = defaults): Promise<Qu
       script: new URL('./worker.ts', import.meta.url).pathname,
       execArgv: ['--import', 'tsx'],
       // The workers run from the packages' sources, like `pnpm demo` (tsx reads the paths in this tsconfig): no build.
-      env: { DATABASE_URL: server.url, HANDLE_MS: String(o.handleMs), TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) },
+      env: {
+        DATABASE_URL: server.url,
+        HANDLE_MS: String(o.handleMs),
+        TSX_TSCONFIG_PATH: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
+      },
       name: 'ai-bot-worker',
       min: 1,
       max: 10,
