@@ -24,7 +24,7 @@ export function runInstrumented(file: string, code: string, cwd: string, timeout
   rmSync(reportFile, { force: true });
   // The import goes on the first line, so every line keeps its number (imports are hoisted).
   writeFileSync(file, `import { expectPrinted as __expectPrinted } from '${RUNTIME}'; ${code}\n`);
-  const env = { ...process.env, FLEET_SNIPPET_REPORT: reportFile };
+  const env = { ...process.env, SNIPPET_CHECK_REPORT: reportFile };
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', file], { cwd, timeout: timeoutMs, env }, (error, stdout, stderr) => {
       const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as SnippetReport) : { ran: [], mismatches: [] };

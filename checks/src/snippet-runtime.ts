@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 
-/** What a snippet's assertions did in one run, written as JSON to `$FLEET_SNIPPET_REPORT` when the process exits. */
+/** What a snippet's assertions did in one run, written as JSON to `$SNIPPET_CHECK_REPORT` when the process exits. */
 export interface SnippetReport {
   /** Document lines of the assertions that ran, once per run of each. */
   ran: number[];
@@ -10,7 +10,7 @@ export interface SnippetReport {
 }
 
 const report: SnippetReport = { ran: [], mismatches: [] };
-const out = process.env.FLEET_SNIPPET_REPORT;
+const out = process.env.SNIPPET_CHECK_REPORT;
 // On exit, so that an assertion that runs late (in a callback, a timer) counts, and one never reached shows as missing.
 if (out) process.on('exit', () => writeFileSync(out, JSON.stringify(report)));
 
