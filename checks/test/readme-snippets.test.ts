@@ -20,17 +20,27 @@ interface Document {
   mustRun: boolean;
 }
 
-const examples = join(ROOT, 'examples');
 const guides = join(ROOT, 'docs/guide');
 const core = join(ROOT, 'packages/core');
+const published = new Set(publishablePackages().map((pkg) => pkg.dir));
+// Every folder of `base` that has a README, its snippets run in that folder.
+const readmesIn = (base: string): Document[] =>
+  readdirSync(base)
+    .filter((x) => existsSync(join(base, x, 'README.md')))
+    .map((x) => ({
+      name: relative(ROOT, join(base, x)),
+      readme: join(base, x, 'README.md'),
+      dir: join(base, x),
+      mustRun: published.has(join(base, x)),
+    }));
 const documents: Document[] = [
   { name: 'README.md', readme: join(ROOT, 'README.md'), dir: core, mustRun: false },
-  ...publishablePackages().map((pkg) => ({ name: pkg.name, readme: join(pkg.dir, 'README.md'), dir: pkg.dir, mustRun: true })),
+  ...readmesIn(join(ROOT, 'packages')),
   // The guides use core only.
-  ...readdirSync(guides).map((f) => ({ name: `docs/guide/${f}`, readme: join(guides, f), dir: core, mustRun: false })),
-  ...readdirSync(examples)
-    .filter((x) => existsSync(join(examples, x, 'README.md')))
-    .map((x) => ({ name: `examples/${x}`, readme: join(examples, x, 'README.md'), dir: join(examples, x), mustRun: false })),
+  ...readdirSync(guides)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => ({ name: `docs/guide/${f}`, readme: join(guides, f), dir: core, mustRun: false })),
+  ...readmesIn(join(ROOT, 'examples')),
 ].filter((doc) => doc.mustRun || extractSnippets(doc.readme).length > 0);
 
 const where = (doc: Document) => (line: number) => `${relative(ROOT, doc.readme)}:${line}`;
