@@ -1,0 +1,3 @@
+import { fleetVitestConfig } from '../../vitest.shared.js';
+
+export default fleetVitestConfig('example-core-burst');
