@@ -120,7 +120,7 @@ describe('processProvider: bad input', () => {
   const script = fixture('idle.mjs');
   it.each([
     ['a missing script path', { script: './nope/worker.js' }, /script: expected the path of an existing file/],
-    ['no script', {}, /script: expected the path of a Node script/],
+    ['no script', {}, /script: required, the path of a Node script/],
     ['min > max', { script, min: 5, max: 2 }, /min: expected min <= max \(2\), got 5/],
     ['a negative drain timeout', { script, drainTimeoutMs: -1 }, /drainTimeoutMs: Too small: expected number to be >=0, got -1 \(number\)/],
     ['an initial size outside the bounds', { script, min: 1, max: 3, initial: 4 }, /initial: expected an integer in \[min, max\]/],

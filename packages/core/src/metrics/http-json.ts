@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fleetError, parseWith } from '../errors.js';
 import type { MetricReading, MetricSource } from '../metric.js';
 
-const schema = z.object({
+const schema = z.strictObject({
   url: z.url(),
   /** A dotted path per metric key: `{ pending: 'queue.pending' }`. A single string reads one key named after its last segment. */
   path: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]),
