@@ -7,11 +7,12 @@ import { errorText, toError } from './error-text.js';
 import { fleetError, parseWith } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { MetricSource } from './metric.js';
-import { readMetrics } from './metrics/read.js';
+import { type MetricProblem, readMetrics } from './metrics/read.js';
 import { type AutoscalerOptions, parseAutoscalerOptions, type ResolvedOptions } from './options.js';
 import type { FleetStatus } from './provider.js';
 import { keysRead } from './rules/health.js';
 import { initialState, type Modes, type ScalerState } from './rules/state.js';
+import { assertKeysProvided, declaredKeys, unprovidedKeyText } from './source-keys.js';
 import { withTimeout } from './timeout.js';
 
 /** Where an error came from. */
@@ -87,6 +88,12 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private readonly sources: readonly MetricSource[];
   /** The keys the policy and the activation rule read: each tick without one is an outage to report. */
   private readonly neededKeys: readonly string[];
+  /** Keys some source declares: missing from a reading, a source dropped them. */
+  private readonly declared: ReadonlySet<string>;
+  /** Keys some reading held (fresh or not) since construction. */
+  private readonly seenKeys = new Set<string>();
+  /** Needed keys reported once as provided by no source. */
+  private readonly reportedUnprovided = new Set<string>();
   private state: ScalerState = initialState();
   private modes: Modes = {};
   private chain: Promise<unknown> = Promise.resolve();
@@ -109,6 +116,15 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     this.logger = this.options.logger ?? silentLogger;
     this.sources = Array.isArray(this.options.metrics) ? this.options.metrics : [this.options.metrics as MetricSource];
     this.neededKeys = keysRead(this.options);
+    const activation = this.options.activation?.metric;
+    assertKeysProvided(
+      this.sources,
+      this.neededKeys.map((key) => ({
+        key,
+        readBy: key === activation && !this.options.policy.keys.includes(key) ? 'activation.metric' : 'policy',
+      })),
+    );
+    this.declared = declaredKeys(this.sources);
   }
 
   /** Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip). */
@@ -257,13 +273,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     }
     const { metrics, problems } = await readMetrics(this.sources, this.clock, o.metricTimeoutMs, o.metricMaxAgeMs, o.signedMetrics);
     for (const p of problems) this.fail('metric', p.error, p.source);
-    // A key that no source gave while every source answered: a source silently dropped it, a failure to report too.
-    const sourceFailed = problems.some((p) => p.key === undefined);
-    for (const key of this.neededKeys) {
-      if (metrics[key] !== undefined || sourceFailed || problems.some((p) => p.key === key)) continue;
-      const names = this.sources.map((s) => `'${s.name}'`).join(', ');
-      this.fail('metric', fleetError('core', 'metric-failed', `no source gave metric '${key}' (sources: ${names})`));
-    }
+    this.reportMissingKeys(metrics, problems);
     const input = { now: this.clock.now(), status, metrics, metricErrors: problems.map((p) => p.error.message), modes: this.modes };
     const { decision, state } = decide(o, this.state, input);
     this.state = state;
@@ -290,6 +300,28 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       this.fail('provider', error, o.provider.name);
     }
     return decision;
+  }
+
+  /**
+   * A needed key that no source gave while every source answered (a failed source may be the one that has it). A key
+   * some source declares, or one a reading held before, was dropped: a failure reported on every tick. A key no
+   * reading has held yet and no source declares is most likely a typo: reported once, naming the keys the sources
+   * gave.
+   */
+  private reportMissingKeys(metrics: Record<string, number>, problems: readonly MetricProblem[]): void {
+    if (problems.some((p) => p.key === undefined)) return;
+    const given = [...new Set([...Object.keys(metrics), ...problems.flatMap((p) => (p.key === undefined ? [] : [p.key]))])];
+    for (const key of given) this.seenKeys.add(key);
+    for (const key of this.neededKeys) {
+      if (given.includes(key)) continue;
+      if (this.declared.has(key) || this.seenKeys.has(key)) {
+        const names = this.sources.map((s) => `'${s.name}'`).join(', ');
+        this.fail('metric', fleetError('core', 'metric-failed', `no source gave metric '${key}' (sources: ${names})`));
+      } else if (!this.reportedUnprovided.has(key)) {
+        this.reportedUnprovided.add(key);
+        this.fail('metric', fleetError('core', 'metric-failed', unprovidedKeyText(key, given)));
+      }
+    }
   }
 
   /**

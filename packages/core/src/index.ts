@@ -26,7 +26,15 @@ export type { AutoscalerOptions, OnMetricError, RateLimit, RateLimitDirection, R
 export * from './policies/index.js';
 export type { Policy, PolicyBounds, PolicyInput, Proposal } from './policy.js';
 export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from './provider.js';
-export type { ClaimedJob, ClaimOptions, ClaimQueue, JobInput, JobLease, QueueStats } from './queue.js';
+export {
+  type ClaimedJob,
+  type ClaimOptions,
+  type ClaimQueue,
+  type JobInput,
+  type JobLease,
+  QUEUE_STAT_KEYS,
+  type QueueStats,
+} from './queue.js';
 export {
   jsonProblem,
   MAX_CLAIM,

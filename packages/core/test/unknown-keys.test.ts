@@ -88,7 +88,7 @@ describe('a required key left out', () => {
   it('says what each missing Autoscaler option takes, in the words of its schema', () => {
     expect(() => new Autoscaler({} as never)).toThrow(
       '[fleet] [core] invalid Autoscaler options: ' +
-        'metrics: required, a MetricSource: { name, read(signal) } or an array; ' +
+        'metrics: required, a MetricSource: { name, read(signal), keys?: string[] } or an array; ' +
         'provider: required, a ScalingProvider: { name, status(signal), scaleTo(target, request) }; ' +
         'policy: required, a Policy: { name, keys, propose(input) }, e.g. ceilTarget({ ... }); ' +
         'max: required, an integer >= 0',

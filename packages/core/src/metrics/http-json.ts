@@ -47,6 +47,7 @@ export function httpJsonMetric(options: HttpJsonMetricOptions): MetricSource {
   const name = o.name ?? `http ${new URL(o.url).pathname}`;
   return {
     name,
+    keys: Object.keys(paths),
     ...(o.maxAgeMs !== undefined ? { maxAgeMs: o.maxAgeMs } : {}),
     async read(signal): Promise<MetricReading> {
       const response = await fetch(o.url, { headers: { accept: 'application/json', ...o.headers }, signal });

@@ -43,6 +43,7 @@ export function processMetrics(options: ProcessMetricsOptions = {}): MetricSourc
   let lastAt = process.hrtime.bigint();
   return {
     name: 'process',
+    keys: ['cpuPercent', 'eventLoopDelayMs', 'rssMb', 'heapUsedMb'].map((key) => `${prefix}${key}`),
     async read() {
       const now = process.hrtime.bigint();
       const cpu = process.cpuUsage(lastCpu);
