@@ -78,7 +78,7 @@ const statusSchema = z.object({
  *   min: 1, max: 10, cooldown: { down: 60_000 },
  * });
  * scaler.on('decision', (d) => console.log(d.reason));
- * scaler.start();
+ * await scaler.start(); // resolves with the first tick's Decision
  */
 export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   /** The validated options, defaults filled in. */
@@ -104,6 +104,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private aheadOfClock: { reported: number; seenAt: number } | undefined;
   private timer: unknown;
   private running = false;
+  /** What `start()` returned since it was last called: the first tick's Decision. */
+  private firstTick: Promise<Decision> | undefined;
   private leading: boolean | undefined;
   private last: Decision | undefined;
   private lastStatus: FleetStatus | undefined;
@@ -127,17 +129,30 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     this.declared = declaredKeys(this.sources);
   }
 
-  /** Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip). */
-  start(): this {
-    if (this.running) return this;
+  /**
+   * Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip).
+   * Resolves with the first tick's Decision, so a test can await what the first tick did before it changes a
+   * metric. It never rejects: a first tick that fails resolves with its hold (`provider-error`, `metric-outage`…),
+   * and the failure goes to the `error` event as on every tick. Calling it again while running returns the same
+   * promise; after `stop()` it starts again, with a new first tick.
+   *
+   * @example
+   * const first = await scaler.start();
+   * console.log(first.to); // the size the first tick chose
+   */
+  start(): Promise<Decision> {
+    if (this.firstTick) return this.firstTick;
     this.running = true;
-    this.fire();
-    return this;
+    this.timer = this.clock.setTimeout(() => this.fire(), this.options.intervalMs);
+    // Not skipped like a timer slot when a tick is in flight: the first tick waits for it, as evaluate() does.
+    this.firstTick = this.settle(this.evaluate());
+    return this.firstTick;
   }
 
   /** Stops ticking, waits for the tick in flight, resigns leadership. Leaves no timer behind. */
   async stop(): Promise<void> {
     this.running = false;
+    this.firstTick = undefined;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
@@ -234,7 +249,22 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       this.logger.debug?.({}, 'tick skipped: the previous one is still running');
       return;
     }
-    void this.evaluate().catch((error) => this.fail('listener', error));
+    void this.settle(this.evaluate());
+  }
+
+  /**
+   * A tick started by `start()` or a timer never rejects. Every failure the loop expects is already a hold with an
+   * `error` event; what escapes (a logger that throws) is logged if it can be, and answered with a hold.
+   */
+  private settle(tick: Promise<Decision>): Promise<Decision> {
+    return tick.catch((error) => {
+      try {
+        this.fail('listener', error);
+      } catch {
+        // The logger itself throws: nothing left to tell, and the hold below still answers.
+      }
+      return this.holdDecision('policy-error', `the tick failed: ${errorText(error)}: hold`);
+    });
   }
 
   private async tick(): Promise<Decision> {
@@ -343,10 +373,14 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   }
 
   private hold(code: DecisionCode, reason: string): Decision {
-    const size = this.lastStatus?.target ?? this.last?.to ?? 0;
-    const decision: Decision = { at: this.clock.now(), action: 'hold', from: size, to: size, desired: size, code, reason, metrics: {} };
+    const decision = this.holdDecision(code, reason);
     this.emitSafe('decision', decision);
     return decision;
+  }
+
+  private holdDecision(code: DecisionCode, reason: string): Decision {
+    const size = this.lastStatus?.target ?? this.last?.to ?? 0;
+    return { at: this.clock.now(), action: 'hold', from: size, to: size, desired: size, code, reason, metrics: {} };
   }
 
   private setLeading(leading: boolean): void {
