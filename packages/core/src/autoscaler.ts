@@ -7,11 +7,12 @@ import { errorText, toError } from './error-text.js';
 import { fleetError, parseWith } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { MetricSource } from './metric.js';
-import { readMetrics } from './metrics/read.js';
+import { type MetricProblem, readMetrics } from './metrics/read.js';
 import { type AutoscalerOptions, parseAutoscalerOptions, type ResolvedOptions } from './options.js';
 import type { FleetStatus } from './provider.js';
 import { keysRead } from './rules/health.js';
 import { initialState, type Modes, type ScalerState } from './rules/state.js';
+import { assertKeysProvided, declaredKeys, unprovidedKeyText } from './source-keys.js';
 import { withTimeout } from './timeout.js';
 
 /** Where an error came from. */
@@ -77,7 +78,7 @@ const statusSchema = z.object({
  *   min: 1, max: 10, cooldown: { down: 60_000 },
  * });
  * scaler.on('decision', (d) => console.log(d.reason));
- * scaler.start();
+ * await scaler.start(); // resolves with the first tick's Decision
  */
 export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   /** The validated options, defaults filled in. */
@@ -87,6 +88,12 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private readonly sources: readonly MetricSource[];
   /** The keys the policy and the activation rule read: each tick without one is an outage to report. */
   private readonly neededKeys: readonly string[];
+  /** Keys some source declares: missing from a reading, a source dropped them. */
+  private readonly declared: ReadonlySet<string>;
+  /** Keys some reading held (fresh or not) since construction. */
+  private readonly seenKeys = new Set<string>();
+  /** Needed keys reported once as provided by no source. */
+  private readonly reportedUnprovided = new Set<string>();
   private state: ScalerState = initialState();
   private modes: Modes = {};
   private chain: Promise<unknown> = Promise.resolve();
@@ -97,6 +104,8 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   private aheadOfClock: { reported: number; seenAt: number } | undefined;
   private timer: unknown;
   private running = false;
+  /** What `start()` returned since it was last called: the first tick's Decision. */
+  private firstTick: Promise<Decision> | undefined;
   private leading: boolean | undefined;
   private last: Decision | undefined;
   private lastStatus: FleetStatus | undefined;
@@ -109,19 +118,41 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     this.logger = this.options.logger ?? silentLogger;
     this.sources = Array.isArray(this.options.metrics) ? this.options.metrics : [this.options.metrics as MetricSource];
     this.neededKeys = keysRead(this.options);
+    const activation = this.options.activation?.metric;
+    assertKeysProvided(
+      this.sources,
+      this.neededKeys.map((key) => ({
+        key,
+        readBy: key === activation && !this.options.policy.keys.includes(key) ? 'activation.metric' : 'policy',
+      })),
+    );
+    this.declared = declaredKeys(this.sources);
   }
 
-  /** Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip). */
-  start(): this {
-    if (this.running) return this;
+  /**
+   * Starts ticking: the first tick now, then one every `intervalMs` (a tick that overruns makes the next ones skip).
+   * Resolves with the first tick's Decision, so a test can await what the first tick did before it changes a
+   * metric. It never rejects: a first tick that fails resolves with its hold (`provider-error`, `metric-outage`…),
+   * and the failure goes to the `error` event as on every tick. Calling it again while running returns the same
+   * promise; after `stop()` it starts again, with a new first tick.
+   *
+   * @example
+   * const first = await scaler.start();
+   * console.log(first.to); // the size the first tick chose
+   */
+  start(): Promise<Decision> {
+    if (this.firstTick) return this.firstTick;
     this.running = true;
-    this.fire();
-    return this;
+    this.timer = this.clock.setTimeout(() => this.fire(), this.options.intervalMs);
+    // Not skipped like a timer slot when a tick is in flight: the first tick waits for it, as evaluate() does.
+    this.firstTick = this.settle(this.evaluate());
+    return this.firstTick;
   }
 
   /** Stops ticking, waits for the tick in flight, resigns leadership. Leaves no timer behind. */
   async stop(): Promise<void> {
     this.running = false;
+    this.firstTick = undefined;
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
@@ -218,7 +249,22 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
       this.logger.debug?.({}, 'tick skipped: the previous one is still running');
       return;
     }
-    void this.evaluate().catch((error) => this.fail('listener', error));
+    void this.settle(this.evaluate());
+  }
+
+  /**
+   * A tick started by `start()` or a timer never rejects. Every failure the loop expects is already a hold with an
+   * `error` event; what escapes (a logger that throws) is logged if it can be, and answered with a hold.
+   */
+  private settle(tick: Promise<Decision>): Promise<Decision> {
+    return tick.catch((error) => {
+      try {
+        this.fail('listener', error);
+      } catch {
+        // The logger itself throws: nothing left to tell, and the hold below still answers.
+      }
+      return this.holdDecision('policy-error', `the tick failed: ${errorText(error)}: hold`);
+    });
   }
 
   private async tick(): Promise<Decision> {
@@ -257,13 +303,7 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
     }
     const { metrics, problems } = await readMetrics(this.sources, this.clock, o.metricTimeoutMs, o.metricMaxAgeMs, o.signedMetrics);
     for (const p of problems) this.fail('metric', p.error, p.source);
-    // A key that no source gave while every source answered: a source silently dropped it, a failure to report too.
-    const sourceFailed = problems.some((p) => p.key === undefined);
-    for (const key of this.neededKeys) {
-      if (metrics[key] !== undefined || sourceFailed || problems.some((p) => p.key === key)) continue;
-      const names = this.sources.map((s) => `'${s.name}'`).join(', ');
-      this.fail('metric', fleetError('core', 'metric-failed', `no source gave metric '${key}' (sources: ${names})`));
-    }
+    this.reportMissingKeys(metrics, problems);
     const input = { now: this.clock.now(), status, metrics, metricErrors: problems.map((p) => p.error.message), modes: this.modes };
     const { decision, state } = decide(o, this.state, input);
     this.state = state;
@@ -293,6 +333,28 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   }
 
   /**
+   * A needed key that no source gave while every source answered (a failed source may be the one that has it). A key
+   * some source declares, or one a reading held before, was dropped: a failure reported on every tick. A key no
+   * reading has held yet and no source declares is most likely a typo: reported once, naming the keys the sources
+   * gave.
+   */
+  private reportMissingKeys(metrics: Record<string, number>, problems: readonly MetricProblem[]): void {
+    if (problems.some((p) => p.key === undefined)) return;
+    const given = [...new Set([...Object.keys(metrics), ...problems.flatMap((p) => (p.key === undefined ? [] : [p.key]))])];
+    for (const key of given) this.seenKeys.add(key);
+    for (const key of this.neededKeys) {
+      if (given.includes(key)) continue;
+      if (this.declared.has(key) || this.seenKeys.has(key)) {
+        const names = this.sources.map((s) => `'${s.name}'`).join(', ');
+        this.fail('metric', fleetError('core', 'metric-failed', `no source gave metric '${key}' (sources: ${names})`));
+      } else if (!this.reportedUnprovided.has(key)) {
+        this.reportedUnprovided.add(key);
+        this.fail('metric', fleetError('core', 'metric-failed', unprovidedKeyText(key, given)));
+      }
+    }
+  }
+
+  /**
    * A `lastScaledAt` after `now` (the backend's clock runs ahead) counts from when this instance first read it, with
    * one warning; taken as is, it would block scale-down until the clocks meet. Applied once, where the status is read.
    */
@@ -311,10 +373,14 @@ export class Autoscaler extends EventEmitter<AutoscalerEvents> {
   }
 
   private hold(code: DecisionCode, reason: string): Decision {
-    const size = this.lastStatus?.target ?? this.last?.to ?? 0;
-    const decision: Decision = { at: this.clock.now(), action: 'hold', from: size, to: size, desired: size, code, reason, metrics: {} };
+    const decision = this.holdDecision(code, reason);
     this.emitSafe('decision', decision);
     return decision;
+  }
+
+  private holdDecision(code: DecisionCode, reason: string): Decision {
+    const size = this.lastStatus?.target ?? this.last?.to ?? 0;
+    return { at: this.clock.now(), action: 'hold', from: size, to: size, desired: size, code, reason, metrics: {} };
   }
 
   private setLeading(leading: boolean): void {

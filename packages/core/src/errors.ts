@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { unknownKeyText } from './did-you-mean.js';
+import { OptionShape, valueAt } from './option-shape.js';
 import { redactSecrets } from './redact.js';
 
 /** Every error code `@fleet` packages throw or emit. Check `err.code`, not `instanceof`: two installed copies of core still agree. */
@@ -67,13 +69,33 @@ function isSecret(path: readonly PropertyKey[], value: unknown): boolean {
   return typeof value === 'string' && redactSecrets(value) !== value;
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let here: unknown = input;
-  for (const key of path) {
-    if (typeof here !== 'object' || here === null) return undefined;
-    here = (here as Record<PropertyKey, unknown>)[key];
+/** zod's own wording for a type mismatch; a schema's custom message says more and is kept. */
+const ZOD_DEFAULT = /^Invalid input\b/;
+
+/** "a number", "an object": zod's `expected` with its article. */
+const withArticle = (kind: string) => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+
+/** What a missing key should hold, in the words of the schema's own message when it has one. */
+function expectedText(issue: z.core.$ZodIssue, described: string | undefined): string {
+  if (issue.code === 'invalid_union') {
+    if (described !== undefined) return described;
+    // Each branch's complaint about the value itself; one about a field inside it would not say what the value is.
+    const branches = issue.errors.map((errors) => errors.find((e) => e.path.length === 0));
+    if (!ZOD_DEFAULT.test(issue.message) || branches.some((b) => b === undefined)) return issue.message;
+    return [...new Set(branches.map((b) => expectedText(b as z.core.$ZodIssue, undefined)))].join(' or ');
   }
-  return here;
+  if (!ZOD_DEFAULT.test(issue.message)) return issue.message.replace(/^expected /, '');
+  if (issue.code === 'invalid_type') return described ?? withArticle(issue.expected);
+  return described ?? issue.message;
+}
+
+/** A required key left out: nothing at the path, in an object that does not hold the key. */
+function isMissing(issue: z.core.$ZodIssue, input: unknown, shapeOf: () => OptionShape | undefined): boolean {
+  if (issue.path.length === 0 || !['invalid_type', 'custom', 'invalid_union'].includes(issue.code)) return false;
+  const parent = valueAt(input, issue.path.slice(0, -1));
+  if (typeof parent !== 'object' || parent === null || valueAt(parent, issue.path.slice(-1)) !== undefined) return false;
+  // A refinement's issue may sit on a key left out for its default (min above max): that key is not missing.
+  return shapeOf()?.isRequired(issue.path, input) ?? issue.code === 'invalid_type';
 }
 
 /**
@@ -93,8 +115,25 @@ export function parseWith<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  // Read only when an issue needs it: a key left out or a key not known.
+  let shape: { of: OptionShape | undefined } | undefined;
+  const shapeOf = () => {
+    shape ??= { of: OptionShape.of(schema) };
+    return shape.of;
+  };
+  const lines = result.error.issues.flatMap((issue) => {
     const path = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+    if (issue.code === 'unrecognized_keys') {
+      const known = shapeOf()?.keysAt(issue.path, input) ?? [];
+      return issue.keys.map((key) => `${path}${unknownKeyText(key, known)}`);
+    }
+    if (isMissing(issue, input, shapeOf)) return [`${path}required, ${expectedText(issue, shapeOf()?.describeAt(issue.path, input))}`];
+    if (issue.code === 'invalid_union' && ZOD_DEFAULT.test(issue.message)) {
+      const expected = expectedText(issue, shapeOf()?.describeAt(issue.path, input));
+      const value = valueAt(input, issue.path);
+      if (expected !== issue.message)
+        return [`${path}expected ${expected}, got ${describeValue(value, { hidden: isSecret(issue.path, value) })}`];
+    }
     const quoted = issue.code === 'invalid_type' || issue.code === 'custom' || issue.code === 'too_small' || issue.code === 'too_big';
     const value = quoted ? valueAt(input, issue.path) : undefined;
     const given = quoted ? `, got ${describeValue(value, { hidden: isSecret(issue.path, value) })}` : '';

@@ -3,6 +3,7 @@ export { Autoscaler, type AutoscalerEvents, type AutoscalerSnapshot, type ErrorP
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { clearFailures, type DecideResult, decide, recordFailure, recordScale } from './decide.js';
 export { actionOf, DECISION_CODES, type Decision, type DecisionAction, type DecisionCode } from './decision.js';
+export { didYouMean, unknownKeyText } from './did-you-mean.js';
 export { MAX_TIMER_MS, tooLongForTimer } from './duration.js';
 export { errorText, toError } from './error-text.js';
 export { describeValue, FleetError, type FleetErrorCode, fleetError, isFleetError, parseWith } from './errors.js';
@@ -25,7 +26,15 @@ export type { AutoscalerOptions, OnMetricError, RateLimit, RateLimitDirection, R
 export * from './policies/index.js';
 export type { Policy, PolicyBounds, PolicyInput, Proposal } from './policy.js';
 export type { FleetStatus, ProviderCapabilities, ScaleDirection, ScaleRequest, ScalingProvider } from './provider.js';
-export type { ClaimedJob, ClaimOptions, ClaimQueue, JobInput, JobLease, QueueStats } from './queue.js';
+export {
+  type ClaimedJob,
+  type ClaimOptions,
+  type ClaimQueue,
+  type JobInput,
+  type JobLease,
+  QUEUE_STAT_KEYS,
+  type QueueStats,
+} from './queue.js';
 export {
   jsonProblem,
   MAX_CLAIM,

@@ -17,6 +17,13 @@ export type MetricReading = Record<string, number | MetricSample>;
 export interface MetricSource {
   /** Shown in errors and decisions. */
   readonly name: string;
+  /**
+   * Every key this source may give. When every source of an Autoscaler declares its keys, a policy that reads a key
+   * none of them gives (a typo: `pendnig`) is refused when the Autoscaler is built; without a declaration, the first
+   * tick that misses the key reports it once. Declare only keys the source really gives: a declared key that never
+   * comes is an outage on every tick. @default undefined (not declared)
+   */
+  readonly keys?: readonly string[];
   /** Samples older than this (by their `at`) are stale. @default undefined (never stale) */
   readonly maxAgeMs?: number;
   /** Reads the current values. Honour `signal`: the Autoscaler aborts reads that overrun its timeout. */

@@ -13,9 +13,13 @@ const count = z.number().int().min(0);
 /** A duration that ends in a timer: Node fires a longer one after 1 ms, so it is bounded. */
 const timerMs = z.number().int().positive().max(MAX_TIMER_MS, tooLongForTimer);
 
-const isSource = (s: unknown): s is MetricSource => typeof s === 'object' && s !== null && typeof (s as MetricSource).read === 'function';
+const isSource = (s: unknown): s is MetricSource => {
+  if (typeof s !== 'object' || s === null || typeof (s as MetricSource).read !== 'function') return false;
+  const keys = (s as MetricSource).keys;
+  return keys === undefined || (Array.isArray(keys) && keys.every((k) => typeof k === 'string'));
+};
 
-const source = z.custom<MetricSource>(isSource, 'expected a MetricSource: { name, read(signal) }');
+const source = z.custom<MetricSource>(isSource, 'expected a MetricSource: { name, read(signal), keys?: string[] }');
 const provider = z.custom<ScalingProvider>(
   (p) =>
     typeof p === 'object' &&

@@ -51,6 +51,23 @@ export interface QueueStats {
   redeliveredTotal: number;
 }
 
+const STAT_KEYS: Record<keyof QueueStats, true> = {
+  ready: true,
+  delayed: true,
+  running: true,
+  dead: true,
+  oldestReadyAgeMs: true,
+  enqueuedTotal: true,
+  completedTotal: true,
+  redeliveredTotal: true,
+};
+
+/**
+ * The fields of {@link QueueStats}: the keys a queue's `metricSource()` gives and declares as its `keys` (each with
+ * the prefix, when one is asked for).
+ */
+export const QUEUE_STAT_KEYS: readonly (keyof QueueStats)[] = Object.freeze(Object.keys(STAT_KEYS) as (keyof QueueStats)[]);
+
 /**
  * An atomic claim queue: no job is ever held by two workers; a job whose lease expires goes back to ready
  * (or dead after `maxAttempts`); only the holder of a live lease may complete, fail or extend, and a stale
@@ -78,7 +95,10 @@ export interface ClaimQueue<P = unknown> {
   /** Prolongs the lease; resolves to the new `leaseUntil`. Throws `lease-lost` if the caller no longer holds it. */
   extend(job: JobLease, leaseMs: number): Promise<number>;
   stats(): Promise<QueueStats>;
-  /** The queue's stats as a MetricSource for the Autoscaler (keys: the QueueStats fields, prefixed if asked). */
+  /**
+   * The queue's stats as a MetricSource for the Autoscaler: the QueueStats fields, prefixed if asked, declared as the
+   * source's `keys` ({@link QUEUE_STAT_KEYS}).
+   */
   metricSource(options?: { prefix?: string }): MetricSource;
   /**
    * Optional: resolves when jobs may be ready (a NOTIFY, an enqueue) or after `timeoutMs`, whichever is first,

@@ -5,6 +5,7 @@ import {
   ceilTarget,
   combine,
   type Decision,
+  type MetricSource,
   type ScalingProvider,
   targetTracking,
 } from '../src/index.js';
@@ -12,16 +13,16 @@ import { FakeClock, fixedMetric, memoryProvider } from '../src/testing/index.js'
 
 const policy = ceilTarget({ metric: 'pending', perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2, downDivisor: 7.5 });
 
-function setup(extra: Partial<AutoscalerOptions> = {}, provider = memoryProvider({ initial: 4 })) {
+function setup(extra: Partial<AutoscalerOptions> = {}, others: MetricSource[] = []) {
   const clock = new FakeClock();
   const queue = fixedMetric({ pending: 50 }, 'queue');
   const p = extra.provider ?? memoryProvider({ clock, initial: 4 });
-  const scaler = new Autoscaler({ clock, metrics: queue, provider: p, policy, min: 1, max: 10, intervalMs: 10_000, ...extra });
+  const metrics = others.length > 0 ? [queue, ...others] : queue;
+  const scaler = new Autoscaler({ clock, metrics, provider: p, policy, min: 1, max: 10, intervalMs: 10_000, ...extra });
   const decisions: Decision[] = [];
   const errors: Array<{ phase: string; message: string }> = [];
   scaler.on('decision', (d) => decisions.push(d));
   scaler.on('error', (e) => errors.push({ phase: e.phase, message: e.error.message }));
-  void provider;
   return { clock, queue, provider: p as ReturnType<typeof memoryProvider>, scaler, decisions, errors };
 }
 
@@ -89,11 +90,20 @@ describe('metric health', () => {
     expect(codes).toEqual(['metric-outage', 'metric-outage', 'metric-fallback']);
     expect(a.provider.workers).toHaveLength(2);
 
-    const c = setup({
-      policy: combine({}, policy, targetTracking({ metric: 'cpu', targetValue: 60 })),
-      onMetricError: { action: 'fallback', replicas: 2, after: 1 },
-      cooldown: { up: 0, down: 0 },
-    });
+    const cpuDown: MetricSource = {
+      name: 'cpu',
+      read: async () => {
+        throw new Error('cpu source down');
+      },
+    };
+    const c = setup(
+      {
+        policy: combine({}, policy, targetTracking({ metric: 'cpu', targetValue: 60 })),
+        onMetricError: { action: 'fallback', replicas: 2, after: 1 },
+        cooldown: { up: 0, down: 0 },
+      },
+      [cpuDown],
+    );
     c.queue.set({ pending: 0 });
     expect(await c.scaler.evaluate()).toMatchObject({ to: 4, code: 'metric-outage' }); // cpu out, pending fresh: partial
     c.queue.failNext(1);

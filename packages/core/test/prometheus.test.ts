@@ -35,7 +35,7 @@ describe('prometheusCollector', () => {
 
   it('says what to pass when prom-client is not given', () => {
     const scaler = new Autoscaler({
-      metrics: fixedMetric({}),
+      metrics: fixedMetric({ p: 0 }),
       provider: memoryProvider(),
       policy: ceilTarget({ metric: 'p', perWorker: 1, scaleUpAbove: 2, scaleDownBelow: 1 }),
       max: 2,

@@ -12,7 +12,7 @@ import {
   type ScalingProvider,
 } from '../src/index.js';
 import { parseAutoscalerOptions } from '../src/options.js';
-import { FakeClock, fixedMetric, followMetric, memoryProvider } from '../src/testing/index.js';
+import { FakeClock, fixedMetric, followMetric, memoryProvider, scriptedMetric } from '../src/testing/index.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -119,9 +119,16 @@ describe('an activation metric in outage (found by the adversarial property test
 
 describe('a metric key that no source gives', () => {
   it('is an outage with an error event naming the key', async () => {
-    const { scaler, errors } = scalerWith({ metrics: fixedMetric({ other: 3 }) });
+    // A source that does not declare its keys: the Autoscaler learns only from its readings (see source-keys.test.ts).
+    const { scaler, errors } = scalerWith({ metrics: scriptedMetric([{ other: 3 }]) });
     expect(await scaler.evaluate()).toMatchObject({ code: 'metric-outage', to: 5 });
-    expect(errors).toEqual([{ phase: 'metric', message: "[fleet] [core] no source gave metric 'desired' (sources: 'fixed')" }]);
+    expect(errors).toEqual([
+      {
+        phase: 'metric',
+        message:
+          "[fleet] [core] metric 'desired' is provided by no source: the sources gave 'other'; ticks hold until a source gives it (reported once)",
+      },
+    ]);
   });
 });
 

@@ -79,7 +79,7 @@ describe('statusHandler', () => {
     expect((await fetch(`${base}/status`)).status).toBe(401);
     expect((await fetch(`${base}/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     const scaler = new Autoscaler({
-      metrics: fixedMetric({}),
+      metrics: fixedMetric({ m: 0 }),
       provider: memoryProvider(),
       policy: utilization({ metric: 'm', capacityPerWorker: 1, scaleUpAbove: 0.8, scaleDownBelow: 0.3 }),
       max: 2,

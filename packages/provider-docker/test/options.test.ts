@@ -36,7 +36,7 @@ describe('dockerProvider options: bad input names the field and the expected sha
     [
       'a template without an image',
       { ...base, template: { env: {} } },
-      /template\.image: expected an image reference, e\.g\. "acme\/worker:1\.4", got undefined/,
+      /template\.image: required, an image reference, e\.g\. "acme\/worker:1\.4"/,
     ],
     ['a blank image', { ...base, template: { image: '  ' } }, /template\.image: expected an image reference/],
     ['min above max', { ...base, min: 5, max: 2 }, /min: expected min <= max \(2\), got 5/],
@@ -50,7 +50,7 @@ describe('dockerProvider options: bad input names the field and the expected sha
       { ...base, docker: { url: 'x' } },
       /docker: expected a dockerode instance, \{ socketPath \}, or \{ host/,
     ],
-    ['an unknown template field', { ...base, template: { image: 'x', ports: [80] } }, /template: Unrecognized key: "ports"/],
+    ['an unknown template field', { ...base, template: { image: 'x', ports: [80] } }, /template: unknown key `ports`/],
     [
       'a bind mount without a container path',
       { ...base, template: { image: 'x', binds: ['/data'] } },

@@ -55,7 +55,10 @@ export interface ProcessProviderOptions {
   min?: number;
   /** Largest size `scaleTo` accepts (`capabilities.maxSize`). @default 64 */
   max?: number;
-  /** Workers started when the provider is created. @default min */
+  /**
+   * Workers started when the provider is created: just after `processProvider()` returns (on the next microtask, or
+   * at the first `status`, `scaleTo` or `pids` call), so listeners attached right away see their events. @default min
+   */
   initial?: number;
   /** After SIGTERM, how long a stopped worker may drain before SIGKILL. @default 30_000 */
   drainTimeoutMs?: number;
@@ -125,6 +128,8 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
     for (const slot of this.all) slot.killNow();
   };
   private readonly all = new Set<ChildSlot>();
+  /** Slots the constructor made, not started yet (see {@link Processes.startDeferred}). */
+  private unstarted: ChildSlot[] = [];
 
   constructor(
     private readonly o: Resolved,
@@ -147,10 +152,14 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
     };
     // Workers die with this process even when it exits without close().
     process.on('exit', this.onExit);
-    this.resize(o.initial ?? o.min);
+    // The first workers get their slots now (status counts them) but start after the constructor has returned, so a
+    // listener attached right after construction sees their `spawn` and `ready` events.
+    this.resize(o.initial ?? o.min, { deferStart: true });
+    queueMicrotask(() => this.startDeferred());
   }
 
   async status(signal?: AbortSignal): Promise<FleetStatus> {
+    this.startDeferred();
     signal?.throwIfAborted();
     const ready = this.slots.filter((s) => s.alive && s.ready).length;
     const starting = this.slots.filter((s) => s.alive && !s.ready).length;
@@ -160,10 +169,12 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
   async scaleTo(target: number, request: ScaleRequest): Promise<void> {
     const n = parseTarget(target, this.o.min, this.o.max, SCOPE);
     request.signal?.throwIfAborted();
+    this.startDeferred();
     this.resize(n);
   }
 
   pids(): number[] {
+    this.startDeferred();
     return this.slots.flatMap((s) => (s.alive && s.child?.pid !== undefined ? [s.child.pid] : []));
   }
 
@@ -173,14 +184,25 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
     process.off('exit', this.onExit);
   }
 
+  /**
+   * Starts the constructor's workers: on the first microtask after construction, or earlier when `status`, `scaleTo`
+   * or `pids` is called first, so they never answer for workers not yet started. A slot stopped meanwhile stays stopped.
+   */
+  private startDeferred(): void {
+    const slots = this.unstarted;
+    this.unstarted = [];
+    for (const slot of slots) if (slot.state === 'waiting' && slot.child === undefined) slot.start();
+  }
+
   // Synchronous on purpose: parallel scaleTo calls see each other's slots, so they cannot overshoot.
-  private resize(target: number): void {
+  private resize(target: number, { deferStart = false } = {}): void {
     const from = this.slots.length;
     while (this.slots.length < target) {
       const slot = new ChildSlot(`${this.o.name}-${this.slots.length + 1}`, this.slotConfig(), this.listener);
       this.slots.push(slot);
       this.all.add(slot);
-      slot.start();
+      if (deferStart) this.unstarted.push(slot);
+      else slot.start();
     }
     for (const slot of this.slots.splice(target).reverse()) {
       const stopped = slot.stop().finally(() => {

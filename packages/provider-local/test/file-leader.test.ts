@@ -60,7 +60,7 @@ describe('fileLeader', () => {
   });
 
   it('rejects a missing path and a negative staleMs, naming the field', () => {
-    expect(() => fileLeader({} as never)).toThrow(/path: expected the path of a lock file/);
+    expect(() => fileLeader({} as never)).toThrow(/path: required, the path of a lock file/);
     expect(() => fileLeader({ path, staleMs: -1 })).toThrow(/staleMs: Too small/);
   });
 });

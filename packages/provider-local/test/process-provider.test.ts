@@ -106,6 +106,35 @@ describe('processProvider', () => {
     expect(childrenRunning(script)).toHaveLength(0);
   });
 
+  it('the initial workers start after the constructor returns: a listener attached right away sees every spawn', async () => {
+    const script = fixture('idle.mjs');
+    const provider = make({ script, name: 'first', min: 2 });
+    const spawned: string[] = [];
+    const ready: string[] = [];
+    provider.on('spawn', ({ workerId, pid }) => spawned.push(`${workerId} ${typeof pid}`));
+    provider.on('ready', ({ workerId }) => ready.push(workerId));
+    await until(() => childrenRunning(script).length === 2);
+    expect(spawned).toEqual(['first-1 number', 'first-2 number']);
+    expect(ready).toEqual(['first-1', 'first-2']);
+  });
+
+  it('starts the initial workers at the first call that needs them, even before the next microtask', async () => {
+    const provider = make({ script: fixture('idle.mjs'), min: 2 });
+    expect(provider.pids()).toHaveLength(2);
+    expect(await provider.status(request().signal)).toMatchObject({ target: 2, ready: 2, starting: 0 });
+  });
+
+  it('close() right after creation starts no worker', async () => {
+    const script = fixture('idle.mjs');
+    const before = childrenRunning(script).length;
+    const provider = make({ script, name: 'closed', min: 2 });
+    const spawned: string[] = [];
+    provider.on('spawn', ({ workerId }) => spawned.push(workerId));
+    await provider.close();
+    expect(spawned).toEqual([]);
+    expect(childrenRunning(script).length).toBe(before);
+  });
+
   it('close() stops every worker', async () => {
     const script = fixture('idle.mjs');
     const provider = make({ script });
@@ -120,7 +149,7 @@ describe('processProvider: bad input', () => {
   const script = fixture('idle.mjs');
   it.each([
     ['a missing script path', { script: './nope/worker.js' }, /script: expected the path of an existing file/],
-    ['no script', {}, /script: expected the path of a Node script/],
+    ['no script', {}, /script: required, the path of a Node script/],
     ['min > max', { script, min: 5, max: 2 }, /min: expected min <= max \(2\), got 5/],
     ['a negative drain timeout', { script, drainTimeoutMs: -1 }, /drainTimeoutMs: Too small: expected number to be >=0, got -1 \(number\)/],
     ['an initial size outside the bounds', { script, min: 1, max: 3, initial: 4 }, /initial: expected an integer in \[min, max\]/],

@@ -18,7 +18,7 @@ export interface StatusHandlerOptions {
   basePath?: string;
 }
 
-const schema = z.object({
+const schema = z.strictObject({
   token: z.string().min(16, 'expected a token of at least 16 characters').optional(),
   protectStatus: z.boolean().default(false),
   basePath: z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fleetError, parseWith } from '../errors.js';
 import type { MetricReading, MetricSource } from '../metric.js';
 
-const schema = z.object({
+const schema = z.strictObject({
   url: z.url(),
   /** A dotted path per metric key: `{ pending: 'queue.pending' }`. A single string reads one key named after its last segment. */
   path: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]),
@@ -47,6 +47,7 @@ export function httpJsonMetric(options: HttpJsonMetricOptions): MetricSource {
   const name = o.name ?? `http ${new URL(o.url).pathname}`;
   return {
     name,
+    keys: Object.keys(paths),
     ...(o.maxAgeMs !== undefined ? { maxAgeMs: o.maxAgeMs } : {}),
     async read(signal): Promise<MetricReading> {
       const response = await fetch(o.url, { headers: { accept: 'application/json', ...o.headers }, signal });

@@ -1,4 +1,6 @@
 import { createHistogram, performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { parseWith } from '../errors.js';
 import type { MetricSource } from '../metric.js';
 
 const SAMPLE_MS = 10;
@@ -11,6 +13,12 @@ export interface ProcessMetricsOptions {
   percentile?: number;
 }
 
+const schema = z.strictObject({
+  prefix: z.string().default(''),
+  percentile: z.number().gt(0).max(100).default(99),
+});
+schema satisfies z.ZodType<unknown, ProcessMetricsOptions>;
+
 /**
  * This process's own load, for policies like S3's "CPU > 60 % or latency > 50 ms": `cpuPercent` (user + system
  * time over wall time since the previous read, 100 = one full core), `eventLoopDelayMs` (the chosen percentile
@@ -20,8 +28,7 @@ export interface ProcessMetricsOptions {
  * @example new Autoscaler({ metrics: [queue.metricSource(), processMetrics()], ... })
  */
 export function processMetrics(options: ProcessMetricsOptions = {}): MetricSource & { close(): void } {
-  const prefix = options.prefix ?? '';
-  const percentile = options.percentile ?? 99;
+  const { prefix, percentile } = parseWith(schema, options, 'core', 'processMetrics options');
   // Our own drift timer rather than monitorEventLoopDelay: resetting that one between reads also drops the
   // interval in progress, so a block that spans a read would never be seen.
   const delay = createHistogram();
@@ -36,6 +43,7 @@ export function processMetrics(options: ProcessMetricsOptions = {}): MetricSourc
   let lastAt = process.hrtime.bigint();
   return {
     name: 'process',
+    keys: ['cpuPercent', 'eventLoopDelayMs', 'rssMb', 'heapUsedMb'].map((key) => `${prefix}${key}`),
     async read() {
       const now = process.hrtime.bigint();
       const cpu = process.cpuUsage(lastCpu);

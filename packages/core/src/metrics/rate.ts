@@ -33,6 +33,8 @@ export function rateOf(source: MetricSource, options: RateOfOptions): MetricSour
   let last: { value: number; at: number } | undefined;
   return {
     name: `${source.name}+rate(${o.counter})`,
+    // The rate is declared only beside a complete list: a source that does not declare its keys may give any key.
+    ...(source.keys !== undefined ? { keys: [...new Set([...source.keys, o.as])] } : {}),
     ...(source.maxAgeMs !== undefined ? { maxAgeMs: source.maxAgeMs } : {}),
     async read(signal): Promise<MetricReading> {
       const reading = await source.read(signal);

@@ -21,7 +21,7 @@ export function flushPromises(): Promise<void> {
  * @example
  * const clock = new FakeClock();
  * const scaler = new Autoscaler({ clock, ... });
- * scaler.start();
+ * await scaler.start(); // the first tick, done: change a metric only after it
  * await clock.advance(60_000);
  */
 export class FakeClock implements Clock {

@@ -4,7 +4,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { errorText } from '../error-text.js';
 import { fleetError, parseWith } from '../errors.js';
 import type { MetricSource } from '../metric.js';
-import type { ClaimQueue, JobLease, QueueStats } from '../queue.js';
+import { type ClaimQueue, type JobLease, QUEUE_STAT_KEYS, type QueueStats } from '../queue.js';
 import { parseClaim, parseJobInputs, parseLease, parseMs } from '../queue-input.js';
 
 /** Options of {@link memoryQueue}. */
@@ -228,6 +228,7 @@ export function memoryQueue<P = unknown>(options: MemoryQueueOptions = {}): Memo
     metricSource({ prefix = '' } = {}): MetricSource {
       return {
         name: `memoryQueue(${name})`,
+        keys: QUEUE_STAT_KEYS.map((key) => `${prefix}${key}`),
         async read(signal) {
           signal?.throwIfAborted();
           const stats = await queue.stats();

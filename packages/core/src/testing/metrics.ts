@@ -13,7 +13,8 @@ export interface ScriptedMetric extends MetricSource {
 }
 
 /**
- * A source that returns what you last `set`. Use it to script a timeline in FakeClock tests.
+ * A source that returns what you last `set`. Use it to script a timeline in FakeClock tests. Its `keys` are the keys
+ * set so far, so an Autoscaler whose policy reads a key it was never given is refused at construction.
  *
  * @example const m = fixedMetric({ pending: 16 }); m.set({ pending: 50 });
  */
@@ -23,6 +24,9 @@ export function fixedMetric(values: Record<string, number>, name = 'fixed'): Scr
   let reads = 0;
   return {
     name,
+    get keys() {
+      return Object.keys(current);
+    },
     get reads() {
       return reads;
     },

@@ -76,6 +76,9 @@ export async function runCase(c: Case): Promise<void> {
   let paused: 'all' | 'scaleIn' | 'scaleOut' | undefined;
   let overrideUntil = Number.NEGATIVE_INFINITY;
   const outageKeys = [...new Set([...policy.keys, ...(c.options.activation ? [c.options.activation.metric] : [])])];
+  // Keys some reading held so far, and keys missing before that which were reported once.
+  const seen = new Set<string>();
+  const reportedUnseen = new Set<string>();
 
   for (const [i, t] of c.ticks.entries()) {
     await clock.advance(t.dt);
@@ -170,14 +173,18 @@ export async function runCase(c: Case): Promise<void> {
             errors.some((e) => e.phase === 'metric' && e.source === `source-${k}`),
             `${where}: no error event for source-${k} (${readings[k].kind})`,
           );
-      // A key no source gave is reported when every source answered (a failed source may be the one that had it).
+      // A key no source gave is reported when every source answered (a failed source may be the one that had it):
+      // on every tick once a reading held it, and once before that (no source declares its keys here).
       const sourceFailed = KEYS.some((k) => readings[k].kind === 'throw' || readings[k].kind === 'timeout');
       for (const k of outageKeys)
-        if (readings[k as Key].kind === 'missing' && !sourceFailed)
+        if (readings[k as Key].kind === 'missing' && !sourceFailed && (seen.has(k) || !reportedUnseen.has(k))) {
           assert.ok(
             errors.some((e) => e.phase === 'metric' && e.message.includes(`'${k}'`)),
             `${where}: no error event for the missing key ${k}`,
           );
+          if (!seen.has(k)) reportedUnseen.add(k);
+        }
+      if (!sourceFailed) for (const k of KEYS) if (readings[k].kind === 'value' || readings[k].kind === 'bad-value') seen.add(k);
       if (t.provider.kind === 'scale-throws' && fleet.scaleCalls > calls)
         assert.ok(
           errors.some((e) => e.phase === 'provider'),
