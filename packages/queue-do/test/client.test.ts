@@ -1,3 +1,4 @@
+import { QUEUE_STAT_KEYS } from '@fleet/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doQueue } from '../src/index.js';
 import { type RunningWorker, startWorker, TOKEN } from './support/workerd.js';
@@ -133,6 +134,9 @@ describe('metricSource', () => {
     expect(reading.jobs_ready).toMatchObject({ value: 2 });
     expect((reading.jobs_ready as { at: number }).at).toBeGreaterThanOrEqual(before);
     expect(q.metricSource().name).toBe('doQueue(metrics)');
+    // It declares what it reads, so the Autoscaler can refuse a policy key no source provides.
+    expect(q.metricSource({ prefix: 'jobs_' }).keys).toEqual(QUEUE_STAT_KEYS.map((key) => `jobs_${key}`));
+    expect(Object.keys(reading).sort()).toEqual([...QUEUE_STAT_KEYS.map((key) => `jobs_${key}`)].sort());
   });
 });
 

@@ -11,6 +11,7 @@ import {
   parseJobInputs,
   parseLease,
   parseMs,
+  QUEUE_STAT_KEYS,
   type QueueStats,
 } from '@fleet/core';
 import type pg from 'pg';
@@ -290,6 +291,7 @@ export function postgresQueue<P = unknown>(options: PostgresQueueOptions): Postg
     metricSource({ prefix = '' } = {}): MetricSource {
       return {
         name: `postgresQueue(${o.schema}.${name})`,
+        keys: QUEUE_STAT_KEYS.map((key) => `${prefix}${key}`),
         async read(signal) {
           signal?.throwIfAborted();
           const stats = await queue.stats();

@@ -1,3 +1,5 @@
+import { Autoscaler, ceilTarget, QUEUE_STAT_KEYS } from '@fleet/core';
+import { memoryProvider } from '@fleet/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresQueue, SCHEMA_VERSION } from '../src/index.js';
@@ -21,6 +23,24 @@ describe('postgresQueue beyond the contract', () => {
     const { rows } = await pool.query('select version from jobs_a.migrations');
     expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
     await postgresQueue({ pool }).migrate();
+  });
+
+  it('its metric source declares the keys it reads, so a policy that reads another key is refused at construction', async () => {
+    const q = postgresQueue({ pool, queue: 'keys' });
+    const source = q.metricSource({ prefix: 'mail_' });
+    const reading = await source.read(new AbortController().signal);
+    expect(source.keys).toEqual(QUEUE_STAT_KEYS.map((key) => `mail_${key}`));
+    expect(Object.keys(reading).sort()).toEqual([...(source.keys ?? [])].sort());
+    const scaler = (metric: string) =>
+      new Autoscaler({
+        metrics: source,
+        provider: memoryProvider(),
+        policy: ceilTarget({ metric, perWorker: 5, scaleUpAbove: 8, scaleDownBelow: 2 }),
+        min: 1,
+        max: 5,
+      });
+    expect(() => scaler('mail_ready')).not.toThrow();
+    expect(() => scaler('mail_redy')).toThrow(/mail_redy.*did you mean `mail_ready`/);
   });
 
   it('queues in one schema do not see each other', async () => {

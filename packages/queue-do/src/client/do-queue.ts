@@ -8,6 +8,7 @@ import {
   parseLease,
   parseMs,
   parseWith,
+  QUEUE_STAT_KEYS,
   type QueueStats,
 } from '@fleet/core';
 import { z } from 'zod';
@@ -125,6 +126,7 @@ export function doQueue<P = unknown>(options: DoQueueOptions): DoQueue<P> {
     metricSource({ prefix = '' } = {}): MetricSource {
       return {
         name: `doQueue(${o.queue})`,
+        keys: QUEUE_STAT_KEYS.map((key) => `${prefix}${key}`),
         async read(signal) {
           const { stats } = await call<{ stats: QueueStats }>(http, 'GET', 'stats', undefined, signal);
           const at = Date.now();
