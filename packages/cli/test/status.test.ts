@@ -46,7 +46,9 @@ describe('fleet status', () => {
   });
 
   it('prints ages and durations in whole milliseconds', async () => {
-    const served = await (await fetch(daemon.statusUrl as string, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+    const served = (await (await fetch(daemon.statusUrl as string, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      metrics: Record<string, number>;
+    };
     expect(served.metrics.oldestReadyAgeMs).toBe(6.7041015625);
     const r = await fleet(['status', daemon.statusUrl as string, '--token', TOKEN]);
     expect(JSON.parse(r.stdout).metrics).toEqual({ pending: 12, oldestReadyAgeMs: 7 });

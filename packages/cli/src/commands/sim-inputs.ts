@@ -65,7 +65,7 @@ const num = (flag: string, text: string | undefined, fallback: number) => {
   return n;
 };
 
-/** `s0`, a JSON/YAML trace, or a CSV of timestamps. simulate() validates the numbers, naming the field. */
+/** `s0` (the built-in bursts), a JSON/YAML trace, or a CSV of timestamps. simulate() validates the numbers, naming the field. */
 export function loadTrace(arg: string, csv: CsvTraceOptions = {}, seed?: number): SimulationTrace {
   const withSeed = (t: SimulationTrace) => (seed === undefined ? t : { ...t, seed });
   if (arg === 's0') return withSeed(s0Trace);
