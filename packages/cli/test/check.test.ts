@@ -146,6 +146,8 @@ function held(): Record<string, number> {
 }
 
 describe('fleet check starts nothing', () => {
+  // The local providers start their first workers just after the factory returns; check closes the provider in the
+  // same turn it is made, so they never start.
   it('no worker process or thread, for a provider that starts two of them when it runs', async () => {
     writeFileSync(join(dir, 'thread.mjs'), '');
     for (const provider of [
