@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_EXTENSIONS } from '../src/load-config.js';
 
 // Every config format the README lists, read by the built `fleet check`, and a .ts config loaded by a CommonJS program
-// through `require('@fleet/cli')` (the package ships ESM only; Node >= 20.19 requires it).
+// through `require('@fleet/cli')`, which is the CommonJS build (it once could not: `import.meta` is empty there).
 const exec = promisify(execFile);
 const BIN = new URL('../dist/bin.js', import.meta.url).pathname;
 const PACKAGE = new URL('..', import.meta.url).pathname;
@@ -63,10 +63,12 @@ describe('config formats', () => {
     writeFileSync(
       join(project, 'main.cjs'),
       `const { loadConfig } = require('@fleet/cli');
-loadConfig(__dirname + '/fleet.ts').then(({ config }) => console.log(JSON.stringify(config.policy)));\n`,
+loadConfig(__dirname + '/fleet.ts').then(({ config }) => console.log(require.resolve('@fleet/cli'), JSON.stringify(config.policy)));\n`,
     );
     const r = await exec(process.execPath, ['main.cjs'], { cwd: project, env: { PATH: process.env.PATH } });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual(config.policy);
+    const [entry, policy] = r.stdout.trim().split(' ');
+    expect(entry).toMatch(/dist\/index\.cjs$/);
+    expect(JSON.parse(policy as string)).toEqual(config.policy);
   });
 });
