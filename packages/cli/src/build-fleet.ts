@@ -14,7 +14,10 @@ import {
 import { type ConfigProblem, configError, withoutPrefix } from './config-problems.js';
 import type { DraftConfig, ResolvedConfig } from './config-schema.js';
 import { baseDirOf, type ConfigSource } from './load-config.js';
-import { type BuildOptions, buildMetric, buildPolicy, buildProvider } from './registry.js';
+import type { BuildOptions } from './parts/common.js';
+import { prepareMetric } from './parts/metric.js';
+import { buildPolicy } from './parts/policy.js';
+import { prepareProvider } from './parts/provider.js';
 
 /** A Prometheus registry: what the scrape endpoint serves. */
 export interface MetricsRegistry {
@@ -65,13 +68,15 @@ export function buildFleet(config: ResolvedConfig, source: ConfigSource, options
   return assembleFleet(config, source, [], options);
 }
 
-/** Options of {@link buildFleet}. */
-export interface FleetBuildOptions {
+/** Options of {@link buildFleet}; with `checkOnly` (`fleet check`) the fleet is closed as it is built and cannot start. */
+export interface FleetBuildOptions extends Pick<BuildOptions, 'checkOnly'> {
   /** Where the Autoscaler logs. @default silentLogger */
   logger?: Logger;
-  /** Build only to check (`fleet check`): see {@link BuildOptions.checkOnly}; the fleet cannot be started. @default false */
-  checkOnly?: boolean;
 }
+
+/** The order problems are listed in: the configuration's own keys come first, then the parts in this order. */
+const PART_ORDER = ['policy', 'metrics', 'provider', undefined, 'status', 'prometheus'];
+const rank = (p: ConfigProblem) => PART_ORDER.indexOf(p.path?.[0] as string | undefined);
 
 /** {@link buildFleet} on a configuration that may have failed keys already: their problems come first in the error. */
 export async function assembleFleet(
@@ -80,10 +85,18 @@ export async function assembleFleet(
   earlier: ConfigProblem[],
   { logger, checkOnly = false }: FleetBuildOptions = {},
 ): Promise<Fleet> {
-  const problems = [...earlier];
+  const problems: ConfigProblem[] = [];
   for (const key of ['policy', 'metrics', 'provider'] as const)
     if (draft[key] === undefined && !earlier.some((p) => p.path?.[0] === key)) problems.push({ path: [key], message: 'required' });
-  const part = async <T>(path: ConfigProblem['path'], build: () => T | Promise<T>): Promise<T | undefined> => {
+  const attempt = <T>(path: ConfigProblem['path'], build: () => T): T | undefined => {
+    try {
+      return build();
+    } catch (error) {
+      problems.push({ path, message: withoutPrefix(error), cause: error });
+      return undefined;
+    }
+  };
+  const settle = async <T>(path: ConfigProblem['path'], build: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await build();
     } catch (error) {
@@ -101,53 +114,50 @@ export async function assembleFleet(
     shutdownTimeoutMs: _s,
     ...own
   } = draft;
-  const policy = policySpec && (await part(['policy'], () => buildPolicy(policySpec)));
-  const metrics: Array<(MetricSource & { close?(): unknown }) | undefined> = [];
-  for (const [i, spec] of (metricSpecs ?? []).entries()) metrics.push(await part(['metrics', i], () => buildMetric(spec, { checkOnly })));
-  const provider = providerSpec && (await part(['provider'], () => buildProvider(providerSpec, { baseDir: baseDirOf(source), checkOnly })));
-  const built = metrics.filter((m) => m !== undefined);
+  const parts = { baseDir: baseDirOf(source), checkOnly };
 
-  let autoscaler: Autoscaler | undefined;
-  try {
-    autoscaler = new Autoscaler({
-      ...(own as Partial<AutoscalerOptions>),
-      policy: policy ?? standIn.policy,
-      metrics: metrics.length > 0 ? metrics.map((m) => m ?? standIn.metric) : standIn.metric,
-      provider: provider ?? standIn.provider,
-      max: own.max as number,
-      ...(logger ? { logger } : {}),
-    });
-  } catch (error) {
-    // The Autoscaler's options are the top level of the configuration: its paths are the config's keys.
-    problems.push({ message: withoutPrefix(error).replace(/^invalid Autoscaler options: /, ''), cause: error });
-  }
+  // First what may await: loading packages, checking types and paths.
+  const metricMakers = await Promise.all((metricSpecs ?? []).map((spec, i) => settle(['metrics', i], () => prepareMetric(spec, parts))));
+  const makeProvider = providerSpec && (await settle(['provider'], () => prepareProvider(providerSpec, parts)));
+  const client = prometheus && (await settle(['prometheus'], promClient));
+
+  // Then every part is made in this one turn, and closed in it if any fails: a provider may start its first workers
+  // on the next microtask, and a configuration that fails must not start them.
+  const policy = policySpec && attempt(['policy'], () => buildPolicy(policySpec));
+  const metrics = metricMakers.map((make, i) => make && attempt(['metrics', i], make));
+  const provider = makeProvider && attempt(['provider'], makeProvider);
+  const built = metrics.filter((m) => m !== undefined);
+  const autoscaler = attempt(undefined, () => {
+    try {
+      return new Autoscaler({
+        ...(own as Partial<AutoscalerOptions>),
+        policy: policy ?? standIn.policy,
+        metrics: metrics.length > 0 ? metrics.map((m) => m ?? standIn.metric) : standIn.metric,
+        provider: provider ?? standIn.provider,
+        max: own.max as number,
+        ...(logger ? { logger } : {}),
+      });
+    } catch (error) {
+      // The Autoscaler's options are the top level of the configuration: its paths are the config's keys.
+      throw fleetError('cli', 'invalid-options', withoutPrefix(error).replace(/^invalid Autoscaler options: /, ''), error);
+    }
+  });
   const scaler = () =>
     autoscaler ?? new Autoscaler({ policy: standIn.policy, metrics: standIn.metric, provider: standIn.provider, max: 1 });
-
-  let handler: RequestHandler | undefined;
-  if (status) {
-    const { port: _p, host: _h, ...handlerOptions } = status;
-    handler = await part(['status'], () => statusHandler(scaler(), handlerOptions));
-  }
-  let registry: MetricsRegistry | undefined;
-  let detach: (() => void) | undefined;
-  if (prometheus) {
-    const client = await part(['prometheus'], promClient);
-    // A registry of its own: building twice in one process (tests, a library user) registers no metric twice.
-    if (client) registry = new client.Registry();
-    if (client && autoscaler) detach = prometheusCollector(autoscaler, { client, registry });
-  }
+  const handler = status && attempt(['status'], () => statusHandler(scaler(), withoutListen(status)));
+  // A registry of its own: building twice in one process (tests, a library user) registers no metric twice.
+  const registry = client ? new client.Registry() : undefined;
+  const detach = client && autoscaler ? prometheusCollector(autoscaler, { client, registry }) : undefined;
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       detach?.();
-      await provider?.close?.();
-      await Promise.all(built.map((m) => m.close?.()));
+      await Promise.all([provider?.close?.(), ...built.map((m) => m.close?.())]);
     })());
-  if (problems.length > 0 || !autoscaler || !policy || !provider) {
+  if (earlier.length > 0 || problems.length > 0 || !autoscaler || !policy || !provider) {
     await close();
-    throw configError(source, problems);
+    throw configError(source, [...earlier, ...problems.sort((a, b) => rank(a) - rank(b))]);
   }
   return {
     autoscaler,
@@ -159,3 +169,6 @@ export async function assembleFleet(
     close,
   };
 }
+
+/** `statusHandler`'s options: the `status` entry without where to listen. */
+const withoutListen = ({ port: _p, host: _h, ...handlerOptions }: NonNullable<DraftConfig['status']>) => handlerOptions;

@@ -158,6 +158,16 @@ describe('fleet check starts nothing', () => {
       const r = await fleet(['check', file], { spy: true });
       expect({ stdout: r.stdout.trim(), stderr: r.stderr }).toEqual({ stdout: `fleet: ${file}: ok`, stderr: '' });
     }
+    // Nor does run, when the config fails in a later part: the provider is closed in the turn it was made.
+    const failing = config('fails-later.json', {
+      ...base,
+      min: 2,
+      provider: { ...base.provider, min: 2 },
+      status: { port: 0, token: 'short' },
+    });
+    const refused = await fleet(['run', failing], { spy: true });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).not.toContain('spawned');
     // The spy does see what run starts: the same config's two workers.
     const file = config('starts.json', { ...base, min: 2, provider: { ...base.provider, min: 2 } });
     const run = spawn(process.execPath, ['--import', SPY, BIN, 'run', file], { cwd: elsewhere, stdio: ['ignore', 'ignore', 'pipe'] });

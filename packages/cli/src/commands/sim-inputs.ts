@@ -15,7 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { didYouMean } from '../closest.js';
 import { AUTOSCALER_KEYS } from '../config-schema.js';
-import { buildPolicy } from '../registry.js';
+import { buildPolicy } from '../parts/policy.js';
 
 const bad = (message: string, cause?: unknown) => fleetError('cli', 'invalid-options', message, cause);
 
