@@ -81,8 +81,9 @@ describe('fleet check and fleet run share one path', () => {
       `fleet: ${file}: unknown key \`maxx\` (did you mean \`max\`?)`,
       `fleet: ${file}: policy: type: unknown policy type "ceilTraget" (did you mean \`ceilTarget\`?): expected one of ceilTarget, utilization, thresholds, targetTracking, queueLatency, combine, schedule`,
       `fleet: ${file}: metrics.0: values: expected { key: number, … }; unknown key \`valus\` (did you mean \`values\`?)`,
-      `fleet: ${file}: provider: invalid processProvider() options: Unrecognized key: "waitRedy"`,
-      `fleet: ${file}: cooldown: Unrecognized key: "donw"`,
+      // Worded by the factories themselves (core's option errors): only what they name is pinned here.
+      expect.stringMatching(new RegExp(`^fleet: ${file}: provider: invalid processProvider\\(\\) options: .*"?waitRedy`)),
+      expect.stringMatching(new RegExp(`^fleet: ${file}: cooldown: .*"?donw`)),
       `fleet: ${file}: status: invalid statusHandler options: token: expected a token of at least 16 characters, got (a string of 5 characters, hidden)`,
     ]);
   });
@@ -94,8 +95,10 @@ describe('fleet check and fleet run share one path', () => {
       policy: { type: 'schedule', windws: [], policy: { type: 'combine', policies: [inner, { ...inner, stpe: 2 }] } },
     });
     const r = await fleet(['check', file]);
-    expect(r.stderr.trim()).toBe(
-      `fleet: ${file}: policy: policy: policies.1: invalid utilization() options: Unrecognized key: "stpe"; unknown key \`windws\` (did you mean \`windows\`?)`,
+    expect(r.stderr.trim()).toMatch(
+      new RegExp(
+        `^fleet: ${file}: policy: policy: policies\\.1: invalid utilization\\(\\) options: [^;]*stpe[^;]*; unknown key \`windws\` \\(did you mean \`windows\`\\?\\)$`,
+      ),
     );
   });
 });
