@@ -4,8 +4,8 @@ import { compareCommand } from './commands/compare.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
 import { USAGE } from './commands/usage.js';
-import { loadConfig } from './load-config.js';
-import { runDaemon } from './run.js';
+import { openFleet } from './open-fleet.js';
+import { startDaemon } from './run.js';
 
 const text = { type: 'string' } as const;
 const simulation = {
@@ -84,12 +84,14 @@ async function runOrCheck(
   prefix: string | undefined,
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
 ) {
-  const { config, source } = await loadConfig(file, { env: io.env, ...(prefix ? { prefix } : {}) });
-  if (command === 'check') {
+  const checkOnly = command === 'check';
+  const { fleet, config, source, logger } = await openFleet(file, { env: io.env, checkOnly, ...(prefix ? { prefix } : {}) });
+  if (checkOnly) {
+    await fleet.close();
     io.out(`fleet: ${source.where}: ok`);
     return 0;
   }
-  const daemon = await runDaemon(config, source);
+  const daemon = await startDaemon(fleet, config, source, logger);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       const force = setTimeout(() => {

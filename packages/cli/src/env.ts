@@ -1,4 +1,5 @@
 import { fleetError } from '@fleet/core';
+import { OWN_VARIABLES } from './own-variables.js';
 
 /** `PER_WORKER` → `perWorker`. */
 const camel = (segment: string) => segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -40,7 +41,8 @@ function arrays(node: Node, names: Map<Node, string>): unknown {
 /**
  * Builds a configuration object from variables named `${prefix}KEY__SUB_KEY`: `__` nests, `_` inside a segment
  * becomes camelCase, numeric segments 0..n-1 make a list. `FLEET_POLICY__PER_WORKER=5` → `{ policy: { perWorker: 5 } }`;
- * `FLEET_METRICS__0__TYPE=httpJson` → `{ metrics: [{ type: 'httpJson' }] }`. Objects are built without a prototype,
+ * `FLEET_METRICS__0__TYPE=httpJson` → `{ metrics: [{ type: 'httpJson' }] }`. The variables the CLI reads for itself
+ * (`FLEET_TOKEN`) are no configuration keys and are skipped. Objects are built without a prototype,
  * and a `__proto__`, `constructor` or `prototype` segment is an `invalid-options` error naming the variable, so no
  * variable can reach `Object.prototype`.
  */
@@ -51,7 +53,7 @@ export function fromEnv(env: NodeJS.ProcessEnv, prefix: string): Record<string, 
   const bad = (name: string, why: string) => fleetError('cli', 'invalid-options', `${name}: ${why}`);
   for (const name of Object.keys(env).sort()) {
     const text = env[name];
-    if (!name.startsWith(prefix) || text === undefined) continue;
+    if (!name.startsWith(prefix) || text === undefined || OWN_VARIABLES.has(name)) continue;
     const raw = name.slice(prefix.length).split('__');
     const path = raw.map(camel);
     const forbidden = path.findIndex(isForbiddenKey);

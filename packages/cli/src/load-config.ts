@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorText, fleetError } from '@fleet/core';
 import { parse as parseYaml } from 'yaml';
-import { parseConfig, type ResolvedConfig } from './config-schema.js';
+import type { z } from 'zod';
+import { didYouMean } from './closest.js';
+import { type ConfigProblem, configError, withoutPrefix } from './config-problems.js';
+import { type DraftConfig, KNOWN_KEYS, parseConfig, type ResolvedConfig } from './config-schema.js';
 import { envKeyOf, fromEnv, isForbiddenKey } from './env.js';
+import { OWN_VARIABLES } from './own-variables.js';
 
 /** Where a configuration came from, for error messages: a file path, or the environment prefix. */
 export interface ConfigSource {
@@ -13,14 +16,22 @@ export interface ConfigSource {
   where: string;
 }
 
+/** The folder relative paths in a configuration resolve against: the file's own, or the current one. */
+export const baseDirOf = (source: ConfigSource): string => (source.kind === 'file' ? dirname(resolve(source.where)) : process.cwd());
+
+/** The config formats `fleet` reads, by extension. JS and TS configs are executed (TS through tsx). */
+export const CONFIG_EXTENSIONS = ['.json', '.yaml', '.yml', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
+
 async function readFile(path: string): Promise<unknown> {
   const ext = extname(path).toLowerCase();
   if (ext === '.json') return JSON.parse(readFileSync(path, 'utf8'));
   if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(path, 'utf8'));
-  if (['.js', '.mjs', '.cjs'].includes(ext)) return ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+  const url = pathToFileURL(path).href;
+  if (['.js', '.mjs', '.cjs'].includes(ext)) return ((await import(url)) as { default?: unknown }).default;
   if (['.ts', '.mts', '.cts'].includes(ext)) {
+    // Node 20 cannot strip types: tsx compiles the file. Resolved from the config's own URL, as its imports are.
     const { tsImport } = await import('tsx/esm/api');
-    const loaded = ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }).default;
+    const loaded = ((await tsImport(url, url)) as { default?: unknown }).default;
     // Outside an ESM package a .ts file loads as CommonJS, and its `export default` arrives one level down.
     const inner = loaded as { __esModule?: boolean; default?: unknown } | undefined;
     return inner &&
@@ -30,7 +41,7 @@ async function readFile(path: string): Promise<unknown> {
       ? inner.default
       : loaded;
   }
-  throw new Error(`unknown config format '${ext}': use .json, .yaml, .yml, .js, .mjs, .cjs or .ts`);
+  throw new Error(`unknown config format '${ext}': use ${CONFIG_EXTENSIONS.join(', ')}`);
 }
 
 /**
@@ -55,15 +66,29 @@ function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[] =
   return value;
 }
 
+/** A schema issue as problems; an unknown key gets the known key it is closest to. */
+function problemsOf(issue: z.core.$ZodIssue, source: ConfigSource): ConfigProblem[] {
+  if (issue.code !== 'unrecognized_keys') return [{ path: issue.path.map(String), message: issue.message }];
+  const at = issue.path.map(String);
+  const known = KNOWN_KEYS[at.join('.')] ?? [];
+  return issue.keys.map((key) => {
+    const message = `unknown key \`${key}\`${didYouMean(key, known)}`;
+    if (source.kind === 'file') return at.length === 0 ? { message } : { path: at, message };
+    // In the environment the key is a variable: suggest a variable, the CLI's own ones (FLEET_TOKEN) included.
+    const own = at.length === 0 ? [...OWN_VARIABLES].filter((name) => name.startsWith(source.where)) : [];
+    const variables = [...known.map((k) => envKeyOf(source.where, [...at, k])), ...own];
+    return { path: [...at, key], message: `sets no option${didYouMean(envKeyOf(source.where, [...at, key]), variables)}` };
+  });
+}
+
 /**
- * Loads and validates a daemon configuration from a file (JSON, YAML, or a JS/TS module whose default export has
- * the same shape) or, without a file, from environment variables with `prefix`. Throws a FleetError
- * `invalid-options` whose message is one line naming the file (or variable) and the key.
+ * Reads a configuration and checks the keys the CLI reads itself, returning every problem found and what passed.
+ * A file that cannot be read or parsed is the one problem there is.
  */
-export async function loadConfig(
+export async function readConfig(
   file: string | undefined,
   options: { env?: NodeJS.ProcessEnv; prefix?: string } = {},
-): Promise<{ config: ResolvedConfig; source: ConfigSource }> {
+): Promise<{ draft: DraftConfig; source: ConfigSource; problems: ConfigProblem[] }> {
   const env = options.env ?? process.env;
   const prefix = options.prefix ?? 'FLEET_';
   const source: ConfigSource = file ? { kind: 'file', where: file } : { kind: 'env', where: prefix };
@@ -71,15 +96,23 @@ export async function loadConfig(
   try {
     raw = resolveEnvRefs(file ? await readFile(resolve(file)) : fromEnv(env, prefix), env);
   } catch (error) {
-    throw fleetError('cli', 'invalid-options', `${source.where}: ${errorText(error).replace(/^\[fleet\] \[[\w-]+\] /, '')}`, error);
+    throw configError(source, [{ message: withoutPrefix(error), cause: error }]);
   }
-  const parsed = parseConfig(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.map(String) ?? [];
-    const key = source.kind === 'env' ? envKeyOf(prefix, path) : path.join('.') || '(top level)';
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-    throw fleetError('cli', 'invalid-options', `${source.where}: ${key}: ${issue?.message}${more}`, parsed.error);
-  }
-  return { config: parsed.data, source };
+  const { draft, issues } = parseConfig(raw);
+  return { draft, source, problems: issues.flatMap((issue) => problemsOf(issue, source)) };
+}
+
+/**
+ * Loads a daemon configuration from a file (JSON, YAML, or a JS/TS module whose default export has the same shape)
+ * or, without a file, from environment variables with `prefix`, and checks the keys the CLI reads itself. Throws a
+ * FleetError `invalid-options` with one line per problem, naming the file (or variable) and the key. The
+ * Autoscaler's keys and each part's options are checked when the fleet is built (`buildFleet`).
+ */
+export async function loadConfig(
+  file: string | undefined,
+  options: { env?: NodeJS.ProcessEnv; prefix?: string } = {},
+): Promise<{ config: ResolvedConfig; source: ConfigSource }> {
+  const { draft, source, problems } = await readConfig(file, options);
+  if (problems.length > 0) throw configError(source, problems);
+  return { config: draft as ResolvedConfig, source };
 }

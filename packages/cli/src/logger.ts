@@ -11,7 +11,8 @@ function redacted(_key: string, value: unknown): unknown {
 }
 
 /**
- * Structured logs: one JSON object per line on stdout, `{ time, level, msg, ...fields }`, for log shippers.
+ * Structured logs: one JSON object per line on stdout, `{ time, level, msg, event, ...fields }`, for log shippers;
+ * `event` is `'log'` unless the fields name one.
  * Errors in fields are written as `{ message, code }`; every string passes through `redactSecrets`.
  */
 export function jsonLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
@@ -19,7 +20,8 @@ export function jsonLogger(level: LogLevel = 'info', write: (line: string) => vo
     if (LEVELS[name] < LEVELS[level]) return;
     const extra = typeof fields === 'object' && fields !== null ? fields : {};
     const msg = typeof fields === 'string' ? fields : String(message ?? '');
-    const line = JSON.stringify({ time: new Date().toISOString(), level: name, msg, ...extra }, redacted);
+    // Every line names its event, so a log shipper can select lines by it.
+    const line = JSON.stringify({ time: new Date().toISOString(), level: name, msg, event: 'log', ...extra }, redacted);
     write(line);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

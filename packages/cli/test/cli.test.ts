@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/stats`;
 });
-afterAll(() => new Promise<void>((resolve) => api.close(() => resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => api.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const fleet = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   exec(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 }).then(
@@ -119,10 +122,12 @@ describe('fleet run', () => {
     writeFileSync(file, JSON.stringify(s2({ cooldown: { down: 'ten minutes' }, status: undefined })));
     const r = await fleet(['run', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`fleet: ${file}: cooldown.down: Invalid input: expected number, received string`]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `fleet: ${file}: cooldown.down: Invalid input: expected number, received string, got "ten minutes" (string)`,
+    ]);
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify(s2({ maxx: 5, status: undefined })));
-    expect((await fleet(['check', typo])).stderr.trim()).toBe(`fleet: ${typo}: (top level): Unrecognized key: "maxx"`);
+    expect((await fleet(['check', typo])).stderr.trim()).toBe(`fleet: ${typo}: unknown key \`maxx\` (did you mean \`max\`?)`);
   });
 
   it('names the key of a policy option, an env variable, and a package that is not installed', async () => {
@@ -136,21 +141,47 @@ describe('fleet run', () => {
     expect(bad.stderr.trim()).toMatch(new RegExp(`^fleet: ${file}: policy: invalid utilization\\(\\) options: capacityPerWorker: `));
     const env = await fleet(['check'], { FLEET_MAX: '"ten"' });
     expect(env.stderr.trim()).toMatch(/^fleet: FLEET_: FLEET_POLICY: /);
-    const docker = join(dir, 'docker.json');
-    writeFileSync(docker, JSON.stringify(s2({ provider: { type: 'docker', group: 'g' }, status: undefined })));
-    const missing = await fleet(['run', docker]);
+    const doQueue = join(dir, 'do-queue.json');
+    const queue = { type: 'doQueue', url: 'http://127.0.0.1:1', token: 'a-long-enough-token', queue: 'q' };
+    writeFileSync(doQueue, JSON.stringify(s2({ metrics: [queue], status: undefined })));
+    const missing = await fleet(['run', doQueue]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr.trim()).toBe(
-      `fleet: ${docker}: provider: provider type 'docker' needs @fleet/provider-docker: npm i @fleet/provider-docker`,
-    );
+    expect(missing.stderr.trim()).toBe(`fleet: ${doQueue}: metrics.0: metric type 'doQueue' needs @fleet/queue-do: npm i @fleet/queue-do`);
   });
 
-  it.each(readdirSync(EXAMPLES))('the example config %s is valid', async (name) => {
-    const r = await fleet(['check', join(EXAMPLES, name)], {
-      DATABASE_URL: 'postgres://127.0.0.1/x',
-      ADMIN_TOKEN: 'a-long-enough-admin-token',
-    });
+  // The example configs name their workers' scripts (`./worker.js`), which are yours: checked next to stand-ins.
+  const examples = join(dir, 'examples');
+  mkdirSync(examples);
+  for (const script of ['worker.js', 'server.js', 'gateway-worker.js']) writeFileSync(join(examples, script), '');
+  // S1's Kubernetes provider reads a kubeconfig when it is built (and connects to nothing until it is used).
+  const kubeconfig = join(examples, 'kubeconfig.yaml');
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443' } }],
+      users: [{ name: 'u', user: { token: 'a-token' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    }),
+  );
+  const exampleEnv = { DATABASE_URL: 'postgres://127.0.0.1/x', ADMIN_TOKEN: 'a-long-enough-admin-token', KUBECONFIG: kubeconfig };
+
+  it.each(readdirSync(EXAMPLES))('the example config %s is valid next to its worker script', async (name) => {
+    const copy = join(examples, name);
+    copyFileSync(join(EXAMPLES, name), copy);
+    const r = await fleet(['check', copy], exampleEnv);
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe(`fleet: ${join(EXAMPLES, name)}: ok`);
+    expect(r.stdout.trim()).toBe(`fleet: ${copy}: ok`);
+  });
+
+  it('checked where it lies, an example names the script it lacks, as written and where it led', async () => {
+    const file = join(EXAMPLES, 's0-ai-bot-pm2.yaml');
+    const r = await fleet(['check', file], exampleEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `fleet: ${file}: provider: script: ./worker.js (resolved to ${join(EXAMPLES, 'worker.js')}): no such file`,
+    );
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // `fleet run` with each shipped example config, on engines that run here: an embedded PostgreSQL, a PM2 daemon in
 // its own PM2_HOME, local processes, and a stand-in for the HTTP endpoints the S3/S4 configs read. Each config is
 // copied into a work folder with its fixed ports (8080, 9464, the app's 3000) replaced by free ones, next to idle
-// stand-ins for the worker scripts it names.
+// stand-ins for the worker scripts it names (which its relative paths find there, whatever the current directory).
 const BIN = new URL('../dist/bin.js', import.meta.url).pathname;
 const EXAMPLES = new URL('../examples/', import.meta.url).pathname;
 const TOKEN = 'a-long-enough-admin-token';
@@ -88,7 +88,7 @@ afterEach(() => {
 
 function fleetRun(file: string) {
   const child = spawn(process.execPath, [BIN, 'run', file], {
-    cwd: work,
+    cwd: tmpdir(), // not the configs' folder: their relative paths resolve against their own folder
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: server.url, ADMIN_TOKEN: TOKEN, PM2_HOME: pm2Home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -117,13 +117,23 @@ function fleetRun(file: string) {
   return { child, lines, exited, waitFor, stderr: () => err };
 }
 
-const expectations: Record<string, { decision: RegExp; status: boolean; metrics?: boolean; localWorker?: string }> = {
-  's0-ai-bot-pm2.yaml': { decision: /ready over|below min/, status: true },
-  's1-mail-warmup-manual.yaml': { decision: /mailboxes 2500/, status: true, localWorker: 'warmup-worker.js' },
-  's2-mail-warmup.yaml': { decision: /2500 mailboxes/, status: true, localWorker: 'warmup-worker.js' },
-  's3-gateway.json': { decision: /load|below min/, status: true, localWorker: 'gateway-worker.js' },
-  's4-pm2-cluster.ts': { decision: /p95LatencyMs|below min/, status: false, metrics: true },
-};
+// No Kubernetes cluster or Docker engine runs workers here: the copies of S1 and S2 run theirs as local processes
+// (`fleet check` in cli.test.ts builds their providers as written); the rest of each config runs as shipped.
+const LOCAL_PROVIDER = '{ type: process, script: ./warmup-worker.js, min: 1, max: 100, drainTimeoutMs: 30000 }';
+
+const expectations: Record<string, { decision: RegExp; status: boolean; metrics?: boolean; localWorker?: string; localProvider?: string }> =
+  {
+    's0-ai-bot-pm2.yaml': { decision: /ready over|below min/, status: true },
+    's1-mail-warmup-manual.yaml': {
+      decision: /mailboxes 2500/,
+      status: true,
+      localWorker: 'warmup-worker.js',
+      localProvider: LOCAL_PROVIDER,
+    },
+    's2-mail-warmup.yaml': { decision: /2500 mailboxes/, status: true, localWorker: 'warmup-worker.js', localProvider: LOCAL_PROVIDER },
+    's3-gateway.json': { decision: /load|below min/, status: true, localWorker: 'gateway-worker.js' },
+    's4-pm2-cluster.ts': { decision: /p95LatencyMs|below min/, status: false, metrics: true },
+  };
 
 describe('fleet run with each example config', () => {
   it('every shipped config has a case here', () => {
@@ -134,9 +144,10 @@ describe('fleet run with each example config', () => {
     '%s: starts, logs decisions, serves status, stops cleanly on SIGTERM within the drain timeout',
     async (name) => {
       const expected = expectations[name] as (typeof expectations)[string];
-      const text = readFileSync(join(EXAMPLES, name), 'utf8')
+      let text = readFileSync(join(EXAMPLES, name), 'utf8')
         .replace(/("?port"?): (8080|9464)/g, '$1: 0')
         .replaceAll('127.0.0.1:3000', appHost);
+      if (expected.localProvider) text = text.replace(/^provider: .*$/m, `provider: ${expected.localProvider}`);
       const file = join(work, name);
       writeFileSync(file, text);
       const run = fleetRun(file);

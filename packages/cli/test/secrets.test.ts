@@ -41,7 +41,7 @@ describe('fleet never prints a secret', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'fleet: invalid statusHandler options: token: expected a token of at least 16 characters, got (a string of 7 characters, hidden)\n',
+      'fleet: FLEET_: FLEET_STATUS: invalid statusHandler options: token: expected a token of at least 16 characters, got (a string of 7 characters, hidden)\n',
     );
   });
 

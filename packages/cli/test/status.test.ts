@@ -22,7 +22,7 @@ beforeAll(async () => {
     F_POLICY__METRIC: 'pending',
     F_POLICY__AVERAGE_VALUE: '5',
     F_METRICS__0__TYPE: 'fixed',
-    F_METRICS__0__VALUES: '{"pending":12}',
+    F_METRICS__0__VALUES: '{"pending":12,"oldestReadyAgeMs":6.7041015625}',
     F_PROVIDER__TYPE: 'memory',
     F_STATUS__PORT: '0',
     F_STATUS__TOKEN: TOKEN,
@@ -43,6 +43,15 @@ describe('fleet status', () => {
     expect(r.stdout).not.toContain(TOKEN);
     const viaEnv = await fleet(['status', daemon.statusUrl as string], { FLEET_TOKEN: TOKEN });
     expect(JSON.parse(viaEnv.stdout)).toMatchObject({ current: 3 });
+  });
+
+  it('prints ages and durations in whole milliseconds', async () => {
+    const served = (await (await fetch(daemon.statusUrl as string, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      metrics: Record<string, number>;
+    };
+    expect(served.metrics.oldestReadyAgeMs).toBe(6.7041015625);
+    const r = await fleet(['status', daemon.statusUrl as string, '--token', TOKEN]);
+    expect(JSON.parse(r.stdout).metrics).toEqual({ pending: 12, oldestReadyAgeMs: 7 });
   });
 
   it('a missing or wrong token: 401 in one line, exit 1, and a trigger without one changes nothing', async () => {

@@ -2,7 +2,7 @@ import { compare, fleetError, s0Contenders } from '@fleet/core';
 import { loadScaling } from './sim-inputs.js';
 import { type SimulationFlags, scalingDefaultsOf, traceOf } from './simulate.js';
 
-/** `fleet compare`: every `--policy name=<json|file>` (or S0's four contenders) on one trace, one table. */
+/** `fleet compare`: every `--policy name=<json|file>` (or the four built-in contenders) on one trace, one table. */
 export async function compareCommand(flags: SimulationFlags & { policy?: string[] }, out: (line: string) => void) {
   const trace = traceOf(flags);
   const given = flags.policy ?? [];

@@ -13,7 +13,9 @@ import {
 } from '@fleet/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { buildPolicy } from '../registry.js';
+import { didYouMean } from '../closest.js';
+import { AUTOSCALER_KEYS } from '../config-schema.js';
+import { buildPolicy } from '../parts/policy.js';
 
 const bad = (message: string, cause?: unknown) => fleetError('cli', 'invalid-options', message, cause);
 
@@ -63,7 +65,7 @@ const num = (flag: string, text: string | undefined, fallback: number) => {
   return n;
 };
 
-/** `s0`, a JSON/YAML trace, or a CSV of timestamps. simulate() validates the numbers, naming the field. */
+/** `s0` (the built-in bursts), a JSON/YAML trace, or a CSV of timestamps. simulate() validates the numbers, naming the field. */
 export function loadTrace(arg: string, csv: CsvTraceOptions = {}, seed?: number): SimulationTrace {
   const withSeed = (t: SimulationTrace) => (seed === undefined ? t : { ...t, seed });
   if (arg === 's0') return withSeed(s0Trace);
@@ -117,6 +119,11 @@ export function loadScaling(arg: string, defaults: ScalingDefaults = {}, what = 
   const { policy: spec, ...rest } = (hasPolicy ? value : { policy: value }) as { policy: unknown } & Record<string, unknown>;
   if (typeof spec !== 'object' || spec === null || typeof (spec as { type?: unknown }).type !== 'string') {
     throw bad(`${where}: ${hasPolicy ? 'policy.' : ''}type: expected a policy type such as "ceilTarget"`);
+  }
+  const unknown = Object.keys(rest).filter((key) => !AUTOSCALER_KEYS.includes(key));
+  if (unknown.length > 0) {
+    const known = ['policy', ...AUTOSCALER_KEYS];
+    throw bad(`${where}: ${unknown.map((key) => `unknown key \`${key}\`${didYouMean(key, known)}`).join('; ')}`);
   }
   let policy: SimulatedScaling['policy'];
   try {

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { errorText, fleetError } from '@fleet/core';
+import { TOKEN_VARIABLE } from '../own-variables.js';
+import { roundMs } from '../round-ms.js';
 import { readCapped } from './read-capped.js';
 
 /** The most of an answer `fleet status` reads: a status or a Decision is a few kilobytes. */
@@ -36,7 +38,8 @@ function shapeProblem(body: unknown, trigger: boolean): string | undefined {
 }
 
 /**
- * `fleet status <url>`: prints the status JSON, or with `--trigger` runs one tick and prints its Decision. Every
+ * `fleet status <url>`: prints the status JSON, or with `--trigger` runs one tick and prints its Decision (ages and
+ * durations, keys ending in `Ms`, in whole milliseconds). Every
  * failure (no answer in time, a redirect, a non-2xx, a body too large, not JSON, the wrong shape) is one FleetError
  * line; the token is never printed, and a redirect is never followed, so the token goes only to the URL given.
  */
@@ -55,7 +58,7 @@ export async function statusCommand(
   }
   if (!/^https?:$/.test(target.protocol)) throw usage(`status: expected an http(s) URL, got "${url}"`);
   const timeoutMs = timeoutOf(flags['timeout-ms']);
-  const token = flags.token ?? env.FLEET_TOKEN;
+  const token = flags.token ?? env[TOKEN_VARIABLE];
   // Checked here: fetch would refuse such a header with a message that quotes it.
   if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
     throw usage('status: the token must be printable ASCII without spaces (from --token or FLEET_TOKEN)');
@@ -108,7 +111,7 @@ export async function statusCommand(
   if (!json) throw fail(`answered ${status} with a body that is not JSON: not a status endpoint`);
   const problem = shapeProblem(body, flags.trigger === true);
   if (problem) throw fail(`answered JSON that is not ${problem}`);
-  const text = JSON.stringify(body, null, 2);
+  const text = JSON.stringify(roundMs(body), null, 2);
   out(token ? text.split(token).join('***') : text);
   return 0;
 }
