@@ -85,24 +85,36 @@ async function runOrCheck(
   io: { out: (line: string) => void; env: NodeJS.ProcessEnv },
 ) {
   const checkOnly = command === 'check';
-  const { fleet, config, source, logger } = await openFleet(file, { env: io.env, checkOnly, ...(prefix ? { prefix } : {}) });
-  if (checkOnly) {
-    await fleet.close();
-    io.out(`fleet: ${source.where}: ok`);
-    return 0;
-  }
-  const daemon = await startDaemon(fleet, config, source, logger);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      const force = setTimeout(() => {
-        console.error(`fleet: shutdown took longer than ${config.shutdownTimeoutMs} ms after ${signal}: exiting`);
-        process.exit(1);
-      }, config.shutdownTimeoutMs);
-      force.unref();
-      daemon.stop().then(resolve, resolve);
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // run: a SIGINT or SIGTERM that arrives while the fleet is being built (its first workers may already be starting)
+  // stops it cleanly once it is up, instead of killing the process with the default action.
+  let stop: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => {
+    stop = resolve;
   });
-  return 0;
+  const onSigint = () => stop('SIGINT');
+  const onSigterm = () => stop('SIGTERM');
+  if (!checkOnly) {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
+  }
+  try {
+    const { fleet, config, source, logger } = await openFleet(file, { env: io.env, checkOnly, ...(prefix ? { prefix } : {}) });
+    if (checkOnly) {
+      await fleet.close();
+      io.out(`fleet: ${source.where}: ok`);
+      return 0;
+    }
+    const daemon = await startDaemon(fleet, config, source, logger);
+    const signal = await stopped;
+    const force = setTimeout(() => {
+      console.error(`fleet: shutdown took longer than ${config.shutdownTimeoutMs} ms after ${signal}: exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await daemon.stop().catch(() => {});
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
 }

@@ -122,9 +122,7 @@ describe('fleet run', () => {
     writeFileSync(file, JSON.stringify(s2({ cooldown: { down: 'ten minutes' }, status: undefined })));
     const r = await fleet(['run', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([
-      `fleet: ${file}: cooldown.down: Invalid input: expected number, received string, got "ten minutes" (string)`,
-    ]);
+    expect(r.stderr.trim().split('\n')).toEqual([`fleet: ${file}: cooldown.down: expected an integer >= 0, got "ten minutes" (string)`]);
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify(s2({ maxx: 5, status: undefined })));
     expect((await fleet(['check', typo])).stderr.trim()).toBe(`fleet: ${typo}: unknown key \`maxx\` (did you mean \`max\`?)`);

@@ -31,6 +31,24 @@ describe('didYouMean', () => {
     expect(didYouMean('mix', ['max', 'min'])).toBe('max');
   });
 
+  it.each([
+    ['perWroker', ['metric', 'perWorker', 'scaleUpAbove'], 'perWorker'],
+    ['waitRedy', ['waitReady', 'readyGraceMs'], 'waitReady'],
+    ['valus', ['values', 'name'], 'values'],
+    ['maxx', ['min', 'max', 'name'], 'max'],
+    ['FLEET_TOKN', ['FLEET_MAX', 'FLEET_TOKEN'], 'FLEET_TOKEN'],
+    ['celTarget', ['ceilTarget', 'utilization'], 'ceilTarget'],
+  ])("the CLI's typos: %s → %s", (given, known, expected) => {
+    expect(didYouMean(given, known)).toBe(expected);
+  });
+
+  it.each([
+    ['foo', ['max', 'min']],
+    ['prometheus', ['policy', 'provider']],
+  ])('and what is not a typo: %s', (given, known) => {
+    expect(didYouMean(given, known)).toBeUndefined();
+  });
+
   it('reads known keys from any iterable', () => {
     expect(didYouMean('donw', new Set(['up', 'down']))).toBe('down');
   });

@@ -34,7 +34,7 @@ describe('Autoscaler options', () => {
   it.each([
     [{ min: 5, max: 2 }, 'min: min (5) must not be above max (2)'],
     [{ cooldown: { down: -5 } }, 'cooldown.down: Too small: expected number to be >=0, got -5 (number)'],
-    [{ max: '10' }, 'max: Invalid input: expected number, received string, got "10" (string)'],
+    [{ max: '10' }, 'max: expected an integer >= 0, got "10" (string)'],
     [{ intervalMs: 0 }, 'intervalMs: Too small: expected number to be >0'],
     [{ metrics: [] }, 'metrics'],
     [{ provider: {} }, 'provider: expected a ScalingProvider'],

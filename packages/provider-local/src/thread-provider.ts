@@ -97,6 +97,8 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
   private readonly log = new ScaleLog();
   private readonly listener: ThreadSlotListener;
   private seq = 0;
+  /** Slots the constructor made, not started yet (see {@link Threads.startDeferred}). */
+  private unstarted: ThreadSlot[] = [];
 
   constructor(private readonly o: z.output<typeof schema>) {
     super();
@@ -113,10 +115,14 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
         else process.stderr.write(`${error.message}\n`);
       },
     };
-    this.resize(o.initial ?? o.min);
+    // The first threads get their slots now (status counts them) but start after the constructor has returned, like
+    // processProvider's: a provider built and closed in the same turn (`fleet check`) never starts a thread.
+    this.resize(o.initial ?? o.min, { deferStart: true });
+    queueMicrotask(() => this.startDeferred());
   }
 
   async status(signal?: AbortSignal): Promise<FleetStatus> {
+    this.startDeferred();
     signal?.throwIfAborted();
     const ready = this.slots.filter((s) => s.alive && s.ready).length;
     const starting = this.slots.filter((s) => s.alive && !s.ready).length;
@@ -126,10 +132,12 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
   async scaleTo(target: number, request: ScaleRequest): Promise<void> {
     const n = parseTarget(target, this.o.min, this.o.max, SCOPE);
     request.signal?.throwIfAborted();
+    this.startDeferred();
     this.resize(n);
   }
 
   run<R>(payload: unknown): Promise<R> {
+    this.startDeferred();
     const live = this.slots.filter((s) => s.alive);
     const candidates = live.some((s) => s.ready) ? live.filter((s) => s.ready) : live;
     const slot = candidates.reduce<ThreadSlot | undefined>((best, s) => (!best || s.inFlight < best.inFlight ? s : best), undefined);
@@ -170,7 +178,14 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
     slot.inFlight = 0;
   }
 
-  private resize(target: number): void {
+  /** Starts the constructor's threads, on the first microtask or at the first call; a slot stopped meanwhile stays stopped. */
+  private startDeferred(): void {
+    const slots = this.unstarted;
+    this.unstarted = [];
+    for (const slot of slots) if (slot.state === 'waiting' && slot.worker === undefined) slot.start();
+  }
+
+  private resize(target: number, { deferStart = false } = {}): void {
     const from = this.slots.length;
     while (this.slots.length < target) {
       const index = this.slots.length + 1;
@@ -178,7 +193,8 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
       const config = { file, workerData, env, resourceLimits, execArgv, drainTimeoutMs, waitReady, readyGraceMs, restart };
       const slot = new ThreadSlot(`${this.o.name}-${index}`, index, config, this.listener);
       this.slots.push(slot);
-      slot.start();
+      if (deferStart) this.unstarted.push(slot);
+      else slot.start();
     }
     for (const slot of this.slots.splice(target).reverse()) {
       const stopped = slot.stop().finally(() => this.draining.delete(stopped));
