@@ -15,7 +15,7 @@ export { envKeyOf, fromEnv } from './env.js';
 export { CONFIG_EXTENSIONS, type ConfigSource, loadConfig } from './load-config.js';
 export { jsonLogger, type LogLevel } from './logger.js';
 export type { BuildOptions } from './parts/common.js';
-export { buildMetric } from './parts/metric.js';
+export { buildMetric, type ClosableSource } from './parts/metric.js';
 export { buildPolicy } from './parts/policy.js';
 export { buildProvider } from './parts/provider.js';
 export { type Daemon, runDaemon, startDaemon } from './run.js';

@@ -97,7 +97,7 @@ export interface ClaimQueue<P = unknown> {
   stats(): Promise<QueueStats>;
   /**
    * The queue's stats as a MetricSource for the Autoscaler: the QueueStats fields, prefixed if asked, declared as the
-   * source's `keys` ({@link QUEUE_STAT_KEYS}).
+   * source's `keys` (`QUEUE_STAT_KEYS` from `@fleet/core`).
    */
   metricSource(options?: { prefix?: string }): MetricSource;
   /**
