@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { didYouMeanText } from '@fleet/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { type ConfigProblem, configError, withoutPrefix } from './config-problems.js';
 import { type DraftConfig, KNOWN_KEYS, parseConfig, type ResolvedConfig } from './config-schema.js';
 import { envKeyOf, fromEnv, isForbiddenKey } from './env.js';
 import { OWN_VARIABLES } from './own-variables.js';
-import { suggestion } from './suggestion.js';
 
 /** Where a configuration came from, for error messages: a file path, or the environment prefix. */
 export interface ConfigSource {
@@ -72,12 +72,12 @@ function problemsOf(issue: z.core.$ZodIssue, source: ConfigSource): ConfigProble
   const at = issue.path.map(String);
   const known = KNOWN_KEYS[at.join('.')] ?? [];
   return issue.keys.map((key) => {
-    const message = `unknown key \`${key}\`${suggestion(key, known)}`;
+    const message = `unknown key \`${key}\`${didYouMeanText(key, known)}`;
     if (source.kind === 'file') return at.length === 0 ? { message } : { path: at, message };
     // In the environment the key is a variable: suggest a variable, the CLI's own ones (FLEET_TOKEN) included.
     const own = at.length === 0 ? [...OWN_VARIABLES].filter((name) => name.startsWith(source.where)) : [];
     const variables = [...known.map((k) => envKeyOf(source.where, [...at, k])), ...own];
-    return { path: [...at, key], message: `sets no option${suggestion(envKeyOf(source.where, [...at, key]), variables)}` };
+    return { path: [...at, key], message: `sets no option${didYouMeanText(envKeyOf(source.where, [...at, key]), variables)}` };
   });
 }
 

@@ -37,12 +37,23 @@ export function didYouMean(given: string, known: Iterable<string>): string | und
 }
 
 /**
+ * `` (did you mean `perWorker`?)`` when {@link didYouMean} finds a name in `known` close to `given`, else an empty
+ * string: the suggestion as every message that names a typo phrases it.
+ *
+ * @example `unknown key \`${key}\`${didYouMeanText(key, known)}`
+ */
+export function didYouMeanText(given: string, known: Iterable<string>): string {
+  const close = didYouMean(given, known);
+  return close === undefined ? '' : ` (did you mean \`${close}\`?)`;
+}
+
+/**
  * How an option error names a key that is not one of `known`: ``unknown key `perWroker` (did you mean `perWorker`?)``,
  * or, with nothing close, the known keys when there are at most eight of them.
  */
 export function unknownKeyText(key: string, known: readonly string[]): string {
-  const close = didYouMean(key, known);
-  if (close !== undefined) return `unknown key \`${key}\` (did you mean \`${close}\`?)`;
+  const hint = didYouMeanText(key, known);
+  if (hint !== '') return `unknown key \`${key}\`${hint}`;
   if (known.length > 0 && known.length <= 8) return `unknown key \`${key}\` (expected ${known.map((k) => `\`${k}\``).join(', ')})`;
   return `unknown key \`${key}\``;
 }

@@ -3,7 +3,7 @@ export { Autoscaler, type AutoscalerEvents, type AutoscalerSnapshot, type ErrorP
 export { type Clock, sleep, systemClock, type TimerHandle } from './clock.js';
 export { clearFailures, type DecideResult, decide, recordFailure, recordScale } from './decide.js';
 export { actionOf, DECISION_CODES, type Decision, type DecisionAction, type DecisionCode } from './decision.js';
-export { didYouMean, unknownKeyText } from './did-you-mean.js';
+export { didYouMean, didYouMeanText, unknownKeyText } from './did-you-mean.js';
 export { MAX_TIMER_MS, tooLongForTimer } from './duration.js';
 export { errorText, toError } from './error-text.js';
 export { describeValue, FleetError, type FleetErrorCode, fleetError, isFleetError, parseWith } from './errors.js';

@@ -1,4 +1,4 @@
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean, didYouMeanText } from './did-you-mean.js';
 import { fleetError } from './errors.js';
 import type { MetricSource } from './metric.js';
 
@@ -28,10 +28,7 @@ export function assertKeysProvided(sources: readonly MetricSource[], needed: rea
   const declared = declaredKeys(sources);
   const missing = needed.filter((n) => !declared.has(n.key));
   if (missing.length === 0) return;
-  const lines = missing.map(({ key, readBy }) => {
-    const close = didYouMean(key, declared);
-    return `${readBy}: metric \`${key}\` is provided by no source${close ? ` (did you mean \`${close}\`?)` : ''}`;
-  });
+  const lines = missing.map(({ key, readBy }) => `${readBy}: metric \`${key}\` is provided by no source${didYouMeanText(key, declared)}`);
   const given = sources.map((s) => `'${s.name}' provides ${s.keys?.length ? quoted(s.keys) : 'no key'}`).join('; ');
   throw fleetError('core', 'invalid-options', `invalid Autoscaler options: ${lines.join('; ')}; ${given}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, unknownKeyText } from '../src/index.js';
+import { didYouMean, didYouMeanText, unknownKeyText } from '../src/index.js';
 
 const AUTOSCALER_KEYS = ['name', 'metrics', 'provider', 'policy', 'min', 'max', 'intervalMs', 'cooldown', 'stabilization', 'retry'];
 
@@ -51,6 +51,13 @@ describe('didYouMean', () => {
 
   it('reads known keys from any iterable', () => {
     expect(didYouMean('donw', new Set(['up', 'down']))).toBe('down');
+  });
+});
+
+describe('didYouMeanText', () => {
+  it('phrases the suggestion, or says nothing', () => {
+    expect(didYouMeanText('cooldwon', ['cooldown'])).toBe(' (did you mean `cooldown`?)');
+    expect(didYouMeanText('zzz', ['cooldown'])).toBe('');
   });
 });
 

@@ -4,6 +4,7 @@ import {
   burstArrivals,
   constantArrivals,
   csvArrivals,
+  didYouMeanText,
   diurnalArrivals,
   fleetError,
   parseWith,
@@ -15,7 +16,6 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AUTOSCALER_KEYS } from '../config-schema.js';
 import { buildPolicy } from '../parts/policy.js';
-import { suggestion } from '../suggestion.js';
 
 const bad = (message: string, cause?: unknown) => fleetError('cli', 'invalid-options', message, cause);
 
@@ -123,7 +123,7 @@ export function loadScaling(arg: string, defaults: ScalingDefaults = {}, what = 
   const unknown = Object.keys(rest).filter((key) => !AUTOSCALER_KEYS.includes(key));
   if (unknown.length > 0) {
     const known = ['policy', ...AUTOSCALER_KEYS];
-    throw bad(`${where}: ${unknown.map((key) => `unknown key \`${key}\`${suggestion(key, known)}`).join('; ')}`);
+    throw bad(`${where}: ${unknown.map((key) => `unknown key \`${key}\`${didYouMeanText(key, known)}`).join('; ')}`);
   }
   let policy: SimulatedScaling['policy'];
   try {

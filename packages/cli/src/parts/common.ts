@@ -1,6 +1,5 @@
-import { fleetError } from '@fleet/core';
+import { didYouMeanText, fleetError } from '@fleet/core';
 import type { TypedSpec } from '../config-schema.js';
-import { suggestion } from '../suggestion.js';
 
 // Every part of a configuration is built in this folder, by `fleet check` and `fleet run` alike: the factories check
 // their own options, so what check accepts is what run accepts. A part is built in two steps: `prepare…` loads its
@@ -60,7 +59,7 @@ export function call<T>(module: Record<string, unknown>, name: string, ...args: 
 export function typeOf<T extends string>(spec: TypedSpec, kind: string, types: readonly T[]): T {
   const type = spec.type;
   if (typeof type === 'string' && (types as readonly string[]).includes(type)) return type as T;
-  const hint = typeof type === 'string' ? suggestion(type, types) : '';
+  const hint = typeof type === 'string' ? didYouMeanText(type, types) : '';
   throw bad(`type: unknown ${kind} type ${JSON.stringify(type)}${hint}: expected one of ${types.join(', ')}`);
 }
 
@@ -68,7 +67,7 @@ export function typeOf<T extends string>(spec: TypedSpec, kind: string, types: r
 export function unknownKeys(options: Record<string, unknown>, known: readonly string[]): string[] {
   return Object.keys(options)
     .filter((key) => !known.includes(key))
-    .map((key) => `unknown key \`${key}\`${suggestion(key, known)}`);
+    .map((key) => `unknown key \`${key}\`${didYouMeanText(key, known)}`);
 }
 
 /** The options of a `{ type, ...options }` entry. */
