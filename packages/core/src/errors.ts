@@ -128,16 +128,12 @@ export function parseWith<S extends z.ZodType>(
       return issue.keys.map((key) => `${path}${unknownKeyText(key, known)}`);
     }
     if (isMissing(issue, input, shapeOf)) return [`${path}required, ${expectedText(issue, shapeOf()?.describeAt(issue.path, input))}`];
-    // A value of the wrong type: what the option takes, in words ("a number > 0"), and what was given.
-    if (issue.code === 'invalid_type') {
-      const value = valueAt(input, issue.path);
-      const expected = expectedText(issue, shapeOf()?.describeAt(issue.path, input));
-      return [`${path}expected ${expected}, got ${describeValue(value, { hidden: isSecret(issue.path, value) })}`];
-    }
-    if (issue.code === 'invalid_union' && ZOD_DEFAULT.test(issue.message)) {
+    // A value of the wrong type, or one no branch of a union takes: what the option takes, in words ("a number > 0"),
+    // and what was given. A union whose branches cannot be put in words keeps zod's message.
+    if (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && ZOD_DEFAULT.test(issue.message))) {
       const expected = expectedText(issue, shapeOf()?.describeAt(issue.path, input));
       const value = valueAt(input, issue.path);
-      if (expected !== issue.message)
+      if (issue.code === 'invalid_type' || expected !== issue.message)
         return [`${path}expected ${expected}, got ${describeValue(value, { hidden: isSecret(issue.path, value) })}`];
     }
     const quoted = issue.code === 'custom' || issue.code === 'too_small' || issue.code === 'too_big';
