@@ -6,6 +6,7 @@ import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import { ChildSlot, type SlotListener } from './child-slot.js';
 import { boundsShape, checkBounds, lifecycleShape, parseTarget, SCOPE, ScaleLog } from './common.js';
+import { FirstStarts } from './first-starts.js';
 
 const writable = z.custom<Writable>((v) => typeof (v as Writable | null)?.write === 'function', 'expected a writable stream');
 
@@ -128,8 +129,8 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
     for (const slot of this.all) slot.killNow();
   };
   private readonly all = new Set<ChildSlot>();
-  /** Slots the constructor made, not started yet (see {@link Processes.startDeferred}). */
-  private unstarted: ChildSlot[] = [];
+  /** The constructor's workers, started after it has returned. */
+  private readonly firstStarts: FirstStarts<ChildSlot>;
 
   constructor(
     private readonly o: Resolved,
@@ -154,12 +155,11 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
     process.on('exit', this.onExit);
     // The first workers get their slots now (status counts them) but start after the constructor has returned, so a
     // listener attached right after construction sees their `spawn` and `ready` events.
-    this.resize(o.initial ?? o.min, { deferStart: true });
-    queueMicrotask(() => this.startDeferred());
+    this.firstStarts = new FirstStarts(this.resize(o.initial ?? o.min, { start: false }), (slot) => slot.child === undefined);
   }
 
   async status(signal?: AbortSignal): Promise<FleetStatus> {
-    this.startDeferred();
+    this.firstStarts.now();
     signal?.throwIfAborted();
     const ready = this.slots.filter((s) => s.alive && s.ready).length;
     const starting = this.slots.filter((s) => s.alive && !s.ready).length;
@@ -169,12 +169,12 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
   async scaleTo(target: number, request: ScaleRequest): Promise<void> {
     const n = parseTarget(target, this.o.min, this.o.max, SCOPE);
     request.signal?.throwIfAborted();
-    this.startDeferred();
+    this.firstStarts.now();
     this.resize(n);
   }
 
   pids(): number[] {
-    this.startDeferred();
+    this.firstStarts.now();
     return this.slots.flatMap((s) => (s.alive && s.child?.pid !== undefined ? [s.child.pid] : []));
   }
 
@@ -184,25 +184,17 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
     process.off('exit', this.onExit);
   }
 
-  /**
-   * Starts the constructor's workers: on the first microtask after construction, or earlier when `status`, `scaleTo`
-   * or `pids` is called first, so they never answer for workers not yet started. A slot stopped meanwhile stays stopped.
-   */
-  private startDeferred(): void {
-    const slots = this.unstarted;
-    this.unstarted = [];
-    for (const slot of slots) if (slot.state === 'waiting' && slot.child === undefined) slot.start();
-  }
-
-  // Synchronous on purpose: parallel scaleTo calls see each other's slots, so they cannot overshoot.
-  private resize(target: number, { deferStart = false } = {}): void {
+  // Synchronous on purpose: parallel scaleTo calls see each other's slots, so they cannot overshoot. Returns the
+  // slots it added; with `start: false` they are not started (the constructor's, see FirstStarts).
+  private resize(target: number, { start = true } = {}): ChildSlot[] {
     const from = this.slots.length;
+    const added: ChildSlot[] = [];
     while (this.slots.length < target) {
       const slot = new ChildSlot(`${this.o.name}-${this.slots.length + 1}`, this.slotConfig(), this.listener);
       this.slots.push(slot);
       this.all.add(slot);
-      if (deferStart) this.unstarted.push(slot);
-      else slot.start();
+      added.push(slot);
+      if (start) slot.start();
     }
     for (const slot of this.slots.splice(target).reverse()) {
       const stopped = slot.stop().finally(() => {
@@ -212,6 +204,7 @@ class Processes extends EventEmitter<ProcessProviderEvents> implements ProcessPr
       this.draining.add(stopped);
     }
     this.log.record(from, target);
+    return added;
   }
 
   private slotConfig() {

@@ -5,6 +5,7 @@ import { type FleetStatus, fleetError, type ProviderCapabilities, parseWith, typ
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import { boundsShape, checkBounds, lifecycleShape, parseTarget, SCOPE, ScaleLog } from './common.js';
+import { FirstStarts } from './first-starts.js';
 import { isResult, type TaskMessage } from './protocol.js';
 import { ThreadSlot, type ThreadSlotListener } from './thread-slot.js';
 
@@ -97,8 +98,8 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
   private readonly log = new ScaleLog();
   private readonly listener: ThreadSlotListener;
   private seq = 0;
-  /** Slots the constructor made, not started yet (see {@link Threads.startDeferred}). */
-  private unstarted: ThreadSlot[] = [];
+  /** The constructor's workers, started after it has returned. */
+  private readonly firstStarts: FirstStarts<ThreadSlot>;
 
   constructor(private readonly o: z.output<typeof schema>) {
     super();
@@ -117,12 +118,11 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
     };
     // The first threads get their slots now (status counts them) but start after the constructor has returned, like
     // processProvider's: a provider built and closed in the same turn (`fleet check`) never starts a thread.
-    this.resize(o.initial ?? o.min, { deferStart: true });
-    queueMicrotask(() => this.startDeferred());
+    this.firstStarts = new FirstStarts(this.resize(o.initial ?? o.min, { start: false }), (slot) => slot.worker === undefined);
   }
 
   async status(signal?: AbortSignal): Promise<FleetStatus> {
-    this.startDeferred();
+    this.firstStarts.now();
     signal?.throwIfAborted();
     const ready = this.slots.filter((s) => s.alive && s.ready).length;
     const starting = this.slots.filter((s) => s.alive && !s.ready).length;
@@ -132,12 +132,12 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
   async scaleTo(target: number, request: ScaleRequest): Promise<void> {
     const n = parseTarget(target, this.o.min, this.o.max, SCOPE);
     request.signal?.throwIfAborted();
-    this.startDeferred();
+    this.firstStarts.now();
     this.resize(n);
   }
 
   run<R>(payload: unknown): Promise<R> {
-    this.startDeferred();
+    this.firstStarts.now();
     const live = this.slots.filter((s) => s.alive);
     const candidates = live.some((s) => s.ready) ? live.filter((s) => s.ready) : live;
     const slot = candidates.reduce<ThreadSlot | undefined>((best, s) => (!best || s.inFlight < best.inFlight ? s : best), undefined);
@@ -178,28 +178,24 @@ class Threads extends EventEmitter<ThreadProviderEvents> implements ThreadProvid
     slot.inFlight = 0;
   }
 
-  /** Starts the constructor's threads, on the first microtask or at the first call; a slot stopped meanwhile stays stopped. */
-  private startDeferred(): void {
-    const slots = this.unstarted;
-    this.unstarted = [];
-    for (const slot of slots) if (slot.state === 'waiting' && slot.worker === undefined) slot.start();
-  }
-
-  private resize(target: number, { deferStart = false } = {}): void {
+  // Returns the slots it added; with `start: false` they are not started (the constructor's, see FirstStarts).
+  private resize(target: number, { start = true } = {}): ThreadSlot[] {
     const from = this.slots.length;
+    const added: ThreadSlot[] = [];
     while (this.slots.length < target) {
       const index = this.slots.length + 1;
       const { file, workerData, env, resourceLimits, execArgv, drainTimeoutMs, waitReady, readyGraceMs, restart } = this.o;
       const config = { file, workerData, env, resourceLimits, execArgv, drainTimeoutMs, waitReady, readyGraceMs, restart };
       const slot = new ThreadSlot(`${this.o.name}-${index}`, index, config, this.listener);
       this.slots.push(slot);
-      if (deferStart) this.unstarted.push(slot);
-      else slot.start();
+      added.push(slot);
+      if (start) slot.start();
     }
     for (const slot of this.slots.splice(target).reverse()) {
       const stopped = slot.stop().finally(() => this.draining.delete(stopped));
       this.draining.add(stopped);
     }
     this.log.record(from, target);
+    return added;
   }
 }
