@@ -88,22 +88,22 @@ export async function assembleFleet(
   const problems: ConfigProblem[] = [];
   for (const key of ['policy', 'metrics', 'provider'] as const)
     if (draft[key] === undefined && !earlier.some((p) => p.path?.[0] === key)) problems.push({ path: [key], message: 'required' });
+  const record = (path: ConfigProblem['path'], error: unknown): undefined => {
+    problems.push({ path, message: withoutPrefix(error), cause: error });
+    return undefined;
+  };
+  // A part that fails is recorded and left out. `attempt` stays synchronous: the parts are made in one turn (below).
   const attempt = <T>(path: ConfigProblem['path'], build: () => T): T | undefined => {
     try {
       return build();
     } catch (error) {
-      problems.push({ path, message: withoutPrefix(error), cause: error });
-      return undefined;
+      return record(path, error);
     }
   };
-  const settle = async <T>(path: ConfigProblem['path'], build: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await build();
-    } catch (error) {
-      problems.push({ path, message: withoutPrefix(error), cause: error });
-      return undefined;
-    }
-  };
+  const settle = <T>(path: ConfigProblem['path'], build: () => Promise<T>): Promise<T | undefined> =>
+    Promise.resolve()
+      .then(build)
+      .catch((error: unknown) => record(path, error));
   const {
     policy: policySpec,
     provider: providerSpec,
