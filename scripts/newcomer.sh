@@ -14,11 +14,12 @@ runs=${1:-10}
 tmp=${TMPDIR:-/tmp}
 
 # The README's first fenced block: line 1 runs the demo, line 2 the test suite (each "install && <command>  # why").
-demo_line=$(awk '/^```sh$/{f=1;next} f&&/^```$/{exit} f' README.md | sed -n 1p | sed 's/[[:space:]]*#.*$//')
+commands=$(awk '/^```sh$/{f=1;next} f&&/^```$/{exit} f' README.md | sed 's/[[:space:]]*#.*$//')
+demo_line=$(sed -n 1p <<<"$commands")
 [[ $demo_line == *" demo" ]] || { echo "newcomer: the README's first command is not the demo: '$demo_line'" >&2; exit 1; }
 echo "newcomer: the README's demo command: $demo_line"
 # The second line is the test command, and .ci/run (which CI runs on a fresh clone) runs that same command.
-test_line=$(awk '/^```sh$/{f=1;next} f&&/^```$/{exit} f' README.md | sed -n 2p | sed 's/[[:space:]]*#.*$//')
+test_line=$(sed -n 2p <<<"$commands")
 [[ $test_line == "${demo_line% demo} test" ]] || { echo "newcomer: the README's second command is not the test command: '$test_line'" >&2; exit 1; }
 grep -Eq '^pnpm install( |$)' .ci/run && grep -Eq '^pnpm test( |$)' .ci/run || { echo "newcomer: .ci/run does not run the README's test command" >&2; exit 1; }
 
